@@ -47,7 +47,7 @@ function referencePath(operation: string, reference: string): string {
 export class EPaymentApi {
   constructor(private readonly http: VippsHttp) {}
 
-  createPayment(body: CreatePaymentRequest, idempotencyKey: string): Promise<CreatePaymentResponse> {
+  async createPayment(body: CreatePaymentRequest, idempotencyKey: string): Promise<CreatePaymentResponse> {
     const operation = "epayment.createPayment"
     const request = validate(operation, CreatePaymentRequest, body)
     if (!REFERENCE_PATTERN.test(request.reference)) {
@@ -63,7 +63,7 @@ export class EPaymentApi {
     })
   }
 
-  getPayment(reference: string): Promise<GetPaymentResponse> {
+  async getPayment(reference: string): Promise<GetPaymentResponse> {
     const operation = "epayment.getPayment"
     return this.http.request({
       operation,
@@ -73,7 +73,7 @@ export class EPaymentApi {
     })
   }
 
-  getPaymentEvents(reference: string): Promise<PaymentEvent[]> {
+  async getPaymentEvents(reference: string): Promise<PaymentEvent[]> {
     const operation = "epayment.getPaymentEvents"
     return this.http.request({
       operation,
@@ -83,11 +83,11 @@ export class EPaymentApi {
     })
   }
 
-  capturePayment(reference: string, amount: Amount, idempotencyKey: string): Promise<ModificationResponse> {
+  async capturePayment(reference: string, amount: Amount, idempotencyKey: string): Promise<ModificationResponse> {
     return this.modify("capture", reference, amount, idempotencyKey)
   }
 
-  refundPayment(reference: string, amount: Amount, idempotencyKey: string): Promise<ModificationResponse> {
+  async refundPayment(reference: string, amount: Amount, idempotencyKey: string): Promise<ModificationResponse> {
     return this.modify("refund", reference, amount, idempotencyKey)
   }
 
@@ -95,7 +95,7 @@ export class EPaymentApi {
    * Releases everything not captured. With `cancelTransactionOnly`, only a payment the user has not
    * approved yet is cancelled (an approved one fails with 6060 and keeps its reservation).
    */
-  cancelPayment(
+  async cancelPayment(
     reference: string,
     idempotencyKey: string,
     options: { cancelTransactionOnly?: boolean } = {},
@@ -115,7 +115,7 @@ export class EPaymentApi {
   }
 
   /** Test environment only: approves as if the test user had done it in the app. */
-  forceApprove(reference: string, body: ForceApproveRequest = {}): Promise<void> {
+  async forceApprove(reference: string, body: ForceApproveRequest = {}): Promise<void> {
     const operation = "epayment.forceApprove"
     return this.http.request({
       operation,
@@ -126,7 +126,7 @@ export class EPaymentApi {
     })
   }
 
-  private modify(
+  private async modify(
     kind: "capture" | "refund",
     reference: string,
     amount: Amount,

@@ -6,7 +6,7 @@ import { UserinfoResponse } from "./schemas"
 export class UserinfoApi {
   constructor(private readonly http: VippsHttp) {}
 
-  getUserinfo(sub: string): Promise<UserinfoResponse> {
+  async getUserinfo(sub: string): Promise<UserinfoResponse> {
     const operation = "userinfo.get"
     if (!/^[A-Za-z0-9._~-]{1,200}$/.test(sub)) {
       throw new VippsRequestValidationError(operation, ["sub is not a valid subject identifier"])

@@ -13,7 +13,7 @@ const BASE = "/webhooks/v1/webhooks"
 export class WebhooksApi {
   constructor(private readonly http: VippsHttp) {}
 
-  register(body: RegisterWebhookRequest, idempotencyKey?: string): Promise<RegisterWebhookResponse> {
+  async register(body: RegisterWebhookRequest, idempotencyKey?: string): Promise<RegisterWebhookResponse> {
     const operation = "webhooks.register"
     const parsed = RegisterWebhookRequest.safeParse(body)
     if (!parsed.success) {
@@ -42,7 +42,7 @@ export class WebhooksApi {
     return response.webhooks
   }
 
-  delete(id: string): Promise<void> {
+  async delete(id: string): Promise<void> {
     const operation = "webhooks.delete"
     if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) {
       throw new VippsRequestValidationError(operation, ["id is not a webhook registration id"])

@@ -1,0 +1,123 @@
+import type {
+  Currency,
+  CustomerInteraction,
+  PaymentEventName,
+  PaymentMethodType,
+  PaymentState,
+  QrFormatName,
+  UserFlow,
+} from "../lib/vipps/schemas"
+
+/** A sales unit the simulator knows: its API keys, its MSN and what it is allowed to do. */
+export type SimulatorMerchant = {
+  clientId: string
+  clientSecret: string
+  subscriptionKey: string
+  /** Merchant Serial Number, 4-7 digits. */
+  msn: string
+  /** Currencies of the sales unit's market (NOK for Norway, DKK for Denmark, EUR for Finland). */
+  currencies: Currency[]
+  name?: string
+  /** May create `PUSH_MESSAGE` payments (else 5080). Default true. */
+  allowPushMessage?: boolean
+  /** May create long-living payments with `expiresAt` (else 5050). Default true. */
+  allowLongLiving?: boolean
+}
+
+/** The simulated app user who approves payments; Userinfo returns these claims (scope-limited). */
+export type SimulatorTestUser = {
+  phoneNumber: string
+  name: string
+  givenName: string
+  familyName: string
+  email: string
+  emailVerified: boolean
+  birthdate: string
+  address: { streetAddress: string; postalCode: string; region: string; country: string }
+}
+
+export type SimAmount = { currency: Currency; value: number }
+
+export type SimEvent = {
+  reference: string
+  pspReference: string
+  name: PaymentEventName
+  amount: SimAmount
+  timestamp: string
+  idempotencyKey: string | null
+  success: boolean
+}
+
+export type SimAggregate = {
+  authorized: number
+  captured: number
+  refunded: number
+  cancelled: number
+}
+
+export type SimCustomer = { phoneNumber: string } | { personalQr: string } | { customerToken: string }
+
+/** Internal state of one payment (money in minor units). */
+export type SimPayment = {
+  msn: string
+  reference: string
+  /** pspReference of the CREATED event; what GET and modification responses show. */
+  pspReference: string
+  amount: SimAmount
+  state: PaymentState
+  userFlow: UserFlow
+  paymentMethodType: PaymentMethodType
+  customerInteraction: CustomerInteraction
+  returnUrl?: string
+  customer?: SimCustomer
+  paymentDescription?: string
+  profileScope?: string[]
+  /** Set when the user approved a payment that asked for a profile scope. */
+  sub?: string
+  metadata?: Record<string, string> | null
+  receipt?: unknown
+  qrFormat?: { format: QrFormatName; size?: number | null } | null
+  /** Token that identifies the payment on the landing page, QR image and force-approve. */
+  landingToken: string
+  redirectUrl?: string
+  createdAt: number
+  expiresAt: number
+  longLiving: boolean
+  aggregate: SimAggregate
+  events: SimEvent[]
+  /** Phone number of the user who approved (the test user unless force-approved with another number). */
+  approvedBy?: string
+}
+
+export type OperationName =
+  | "accessToken"
+  | "createPayment"
+  | "getPayment"
+  | "getPaymentEvents"
+  | "capture"
+  | "refund"
+  | "cancel"
+  | "forceApprove"
+  | "registerWebhook"
+  | "listWebhooks"
+  | "deleteWebhook"
+  | "userinfo"
+  | "landing"
+  | "qr"
+
+export const OPERATION_NAMES: readonly OperationName[] = [
+  "accessToken",
+  "createPayment",
+  "getPayment",
+  "getPaymentEvents",
+  "capture",
+  "refund",
+  "cancel",
+  "forceApprove",
+  "registerWebhook",
+  "listWebhooks",
+  "deleteWebhook",
+  "userinfo",
+  "landing",
+  "qr",
+]
