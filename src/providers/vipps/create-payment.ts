@@ -1,0 +1,67 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import type { CreatePaymentRequest, Currency } from "../../lib/vipps/schemas"
+import type { VippsOptions } from "./options"
+import type { StorefrontInput } from "./session-data"
+
+type Known = { reference: string; sessionId: string; currency: Currency; value: number }
+
+function fill(template: string, values: Record<string, string | undefined>, encode: boolean): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = values[name]
+    if (value === undefined) return whole === "{cart_id}" ? "" : whole
+    return encode ? encodeURIComponent(value) : value
+  })
+}
+
+/** The ePayment create request for a session: options as defaults, validated storefront input on top. */
+export function buildCreatePaymentRequest(
+  options: VippsOptions,
+  input: StorefrontInput,
+  known: Known,
+): CreatePaymentRequest {
+  const userFlow = input.userFlow ?? options.userFlow
+  const paymentMethod = input.paymentMethod ?? options.paymentMethod
+  const values = { reference: known.reference, session_id: known.sessionId, cart_id: input.cart_id, store_name: options.storeName }
+
+  if (paymentMethod === "CARD" && userFlow !== "WEB_REDIRECT") {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, "Card payments need userFlow WEB_REDIRECT")
+  }
+  if (userFlow === "PUSH_MESSAGE" && !input.phoneNumber) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, "userFlow PUSH_MESSAGE needs the customer's phoneNumber")
+  }
+
+  let returnUrl: string | undefined
+  if (input.returnUrl) {
+    const origin = new URL(input.returnUrl).origin
+    if (!options.allowedReturnUrlOrigins.some((allowed) => new URL(allowed).origin === origin)) {
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        "returnUrl is not allowed from the storefront: add its origin to the provider option allowedReturnUrlOrigins",
+      )
+    }
+    returnUrl = fill(input.returnUrl, values, true)
+  } else if (options.returnUrl) {
+    returnUrl = fill(options.returnUrl, values, true)
+  }
+  if (!returnUrl && (userFlow === "WEB_REDIRECT" || userFlow === "NATIVE_REDIRECT")) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `userFlow ${userFlow} needs a returnUrl (provider option)`)
+  }
+
+  let description = fill(options.paymentDescription, values, false).trim().slice(0, 100)
+  if (description.length < 3) description = `Payment ${known.reference}`.slice(0, 100)
+
+  return {
+    amount: { currency: known.currency, value: known.value },
+    paymentMethod: { type: paymentMethod },
+    reference: known.reference,
+    userFlow,
+    ...(returnUrl && userFlow !== "PUSH_MESSAGE" && userFlow !== "QR" ? { returnUrl } : {}),
+    ...(input.phoneNumber ? { customer: { phoneNumber: input.phoneNumber } } : {}),
+    customerInteraction: input.customerInteraction ?? options.customerInteraction,
+    paymentDescription: description,
+    ...(options.profileScope ? { profile: { scope: options.profileScope } } : {}),
+    ...(userFlow === "QR"
+      ? { qrFormat: { format: input.qrFormat ?? "IMAGE/SVG+XML", ...(input.qrSize ? { size: input.qrSize } : {}) } }
+      : {}),
+  }
+}

@@ -1,0 +1,93 @@
+import { z } from "zod"
+import { CUSTOMER_INTERACTIONS, PAYMENT_METHOD_TYPES, PROFILE_SCOPES, USER_FLOWS } from "../../lib/vipps/schemas"
+import { REFERENCE_PREFIX_PATTERN } from "../../lib/reference"
+
+/**
+ * Options of one provider registration (`providers: [{ resolve, id, options }]`). Validated at startup:
+ * a bad value stops Medusa with a message that names the option and never echoes its value.
+ */
+const required = (name: string) =>
+  z.string({ error: `${name} is required` }).trim().min(1, { error: `${name} is required` })
+
+const urlTemplate = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/?\S+$/, { error: "must be an absolute URL (https:// or an app scheme)" })
+
+export const VippsOptionsSchema = z
+  .strictObject({
+    clientId: required("clientId"),
+    clientSecret: required("clientSecret"),
+    subscriptionKey: required("subscriptionKey"),
+    merchantSerialNumber: z
+      .string({ error: "merchantSerialNumber is required" })
+      .regex(/^\d{4,7}$/, { error: "merchantSerialNumber must be the 4-7 digit MSN of the sales unit" }),
+    /** Vipps MobilePay's test environment instead of production. */
+    testMode: z.boolean().default(false),
+    /** Explicit API base URL, e.g. the local simulator; wins over testMode. */
+    apiBaseUrl: z.url({ protocol: /^https?$/, error: "apiBaseUrl must be an http(s) URL" }).optional(),
+    /**
+     * Where the shopper returns after the app; placeholders {reference}, {session_id}, {cart_id}.
+     * Required unless every payment is PUSH_MESSAGE or QR.
+     */
+    returnUrl: urlTemplate.optional(),
+    /** Origins from which the storefront may pass its own `returnUrl` in session data (default: none). */
+    allowedReturnUrlOrigins: z.array(z.url()).default([]),
+    userFlow: z.enum(USER_FLOWS).default("WEB_REDIRECT"),
+    paymentMethod: z.enum(PAYMENT_METHOD_TYPES).default("WALLET"),
+    customerInteraction: z.enum(CUSTOMER_INTERACTIONS).default("CUSTOMER_NOT_PRESENT"),
+    /** Capture at authorization (only for goods delivered at once: tickets, digital goods, in-store). */
+    autoCapture: z.boolean().default(false),
+    /** Shown in the app; placeholders {reference}, {cart_id}, {store_name}. 3-100 characters after filling. */
+    paymentDescription: z.string().min(1).max(100).default("Payment {reference}"),
+    storeName: z.string().max(60).optional(),
+    /** Prepended to every reference so several shops can share one sales unit. */
+    referencePrefix: z
+      .string()
+      .regex(REFERENCE_PREFIX_PATTERN, {
+        error: "referencePrefix must be 1-16 characters a-z A-Z 0-9 - (not starting or ending with -)",
+      })
+      .optional(),
+    /** Secret returned when the webhook was registered; needed to accept webhooks. */
+    webhookSecret: z.string().min(1).optional(),
+    /** Profile sharing scope, e.g. "name email phoneNumber address". */
+    profileScope: z
+      .string()
+      .refine((scope) => scope.split(" ").every((s) => (PROFILE_SCOPES as readonly string[]).includes(s)), {
+        error: `profileScope must be space-separated values of: ${PROFILE_SCOPES.join(", ")}`,
+      })
+      .optional(),
+    /** Per-attempt HTTP timeout and retry budget of calls to Vipps MobilePay. */
+    timeoutMs: z.number().int().positive().default(10_000),
+    maxAttempts: z.number().int().min(1).max(10).default(4),
+  })
+  .superRefine((options, ctx) => {
+    if (!options.returnUrl && (options.userFlow === "WEB_REDIRECT" || options.userFlow === "NATIVE_REDIRECT")) {
+      ctx.addIssue({ code: "custom", path: ["returnUrl"], message: `returnUrl is required for userFlow ${options.userFlow}` })
+    }
+    if (options.paymentMethod === "CARD" && options.userFlow !== "WEB_REDIRECT") {
+      ctx.addIssue({ code: "custom", path: ["paymentMethod"], message: "paymentMethod CARD needs userFlow WEB_REDIRECT" })
+    }
+  })
+
+export type VippsOptionsInput = z.input<typeof VippsOptionsSchema>
+export type VippsOptions = z.output<typeof VippsOptionsSchema>
+
+export class VippsOptionsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = "VippsOptionsError"
+  }
+}
+
+export function parseOptions(options: unknown): VippsOptions {
+  const parsed = VippsOptionsSchema.safeParse(options ?? {})
+  if (parsed.success) return parsed.data
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "options"
+    if (issue.code === "unrecognized_keys") return `unknown option(s) ${issue.keys.join(", ")}`
+    // zod's messages describe the expected shape, never the received value.
+    return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`
+  })
+  throw new VippsOptionsError(`Invalid Vipps MobilePay provider options: ${problems.join("; ")}`)
+}

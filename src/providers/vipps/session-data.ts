@@ -1,0 +1,53 @@
+import { z } from "zod"
+import { MSISDN_PATTERN, QR_FORMATS, USER_FLOWS, CUSTOMER_INTERACTIONS, PAYMENT_METHOD_TYPES } from "../../lib/vipps/schemas"
+
+/**
+ * What the storefront may put in the payment session `data` (validated; unknown keys refused).
+ * Never trusted for amounts or references: those come from Medusa and from Vipps MobilePay.
+ */
+export const StorefrontInput = z.strictObject({
+  /** Added by Medusa itself. */
+  session_id: z.string().optional(),
+  /** Lets the return URL template carry the cart id. */
+  cart_id: z.string().regex(/^cart_[A-Za-z0-9]+$/).optional(),
+  userFlow: z.enum(USER_FLOWS).optional(),
+  paymentMethod: z.enum(PAYMENT_METHOD_TYPES).optional(),
+  customerInteraction: z.enum(CUSTOMER_INTERACTIONS).optional(),
+  phoneNumber: z
+    .string()
+    .transform((s) => s.replace(/[\s+]/g, ""))
+    .pipe(z.string().regex(MSISDN_PATTERN, { error: "phoneNumber must be an MSISDN: country code and number, e.g. 4791234567" }))
+    .optional(),
+  returnUrl: z.url().optional(),
+  qrFormat: z.enum(QR_FORMATS).optional(),
+  qrSize: z.number().int().min(100).max(2000).optional(),
+})
+export type StorefrontInput = z.infer<typeof StorefrontInput>
+
+/** The session data this provider keeps (public: returned to the storefront, never holds secrets). */
+export type VippsSessionData = {
+  session_id?: string
+  cart_id?: string
+  reference: string
+  userFlow: string
+  paymentMethod: string
+  /** Where to send the shopper (WEB_REDIRECT, NATIVE_REDIRECT), or the QR image / target URL (QR). */
+  redirectUrl?: string
+  qrFormat?: string
+  amount: { currency: string; value: number }
+  /** Vipps MobilePay's state when last read. */
+  state: string
+  aggregate?: {
+    authorizedAmount: { currency: string; value: number }
+    capturedAmount: { currency: string; value: number }
+    refundedAmount: { currency: string; value: number }
+    cancelledAmount: { currency: string; value: number }
+  }
+  pspReference?: string
+  /** Set when the payment ended without approval, in words a shopper understands. */
+  failureReason?: string
+}
+
+export function isVippsSessionData(data: unknown): data is VippsSessionData {
+  return !!data && typeof data === "object" && typeof (data as VippsSessionData).reference === "string"
+}

@@ -1,0 +1,96 @@
+import type { SimPayment } from "./types"
+
+/**
+ * The landing page the `redirectUrl` points at: plain HTML (no JavaScript) showing merchant, amount and
+ * description, with Approve / Reject forms that POST back to the simulator.
+ */
+
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;")
+}
+
+export function formatAmount(value: number, currency: string): string {
+  const sign = value < 0 ? "-" : ""
+  const abs = Math.abs(value)
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")} ${currency}`
+}
+
+function page(title: string, content: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;background:#f5f5f7;margin:0;padding:2rem}
+main{max-width:28rem;margin:auto;background:#fff;border-radius:12px;padding:2rem;box-shadow:0 2px 12px #0001}
+h1{font-size:1.25rem;margin-top:0}.amount{font-size:2rem;font-weight:700;margin:.5rem 0}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{color:#666}
+.actions{display:flex;gap:1rem;margin-top:1.5rem}.actions form{flex:1}
+button{width:100%;padding:.75rem;font-size:1rem;border-radius:8px;border:0;cursor:pointer}
+#approve{background:#ff5b24;color:#fff}#reject{background:#e5e5ea}
+.note{color:#666;font-size:.85rem;margin-top:1.5rem}
+</style>
+</head>
+<body>
+<main>
+${content}
+<p class="note">Vipps MobilePay simulator: a local test sandbox. No real money moves.</p>
+</main>
+</body>
+</html>
+`
+}
+
+function details(payment: SimPayment, merchantName: string): string {
+  const rows: Array<[string, string]> = [
+    ["Merchant", merchantName],
+    ["Reference", payment.reference],
+  ]
+  if (payment.paymentDescription) rows.push(["Description", payment.paymentDescription])
+  if (payment.profileScope?.length) rows.push(["Shares", payment.profileScope.join(", ")])
+  return `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`
+}
+
+export function renderLandingPage(payment: SimPayment, merchantName: string): string {
+  const token = escapeHtml(payment.landingToken)
+  const amount = `<p class="amount" id="amount">${escapeHtml(formatAmount(payment.amount.value, payment.amount.currency))}</p>`
+  if (payment.state !== "CREATED") {
+    return renderStatusPage(payment, merchantName, `This payment is ${payment.state}.`)
+  }
+  return page(
+    `Pay ${merchantName}`,
+    `<h1>Pay <span id="merchant">${escapeHtml(merchantName)}</span></h1>
+${amount}
+${details(payment, merchantName)}
+<div class="actions">
+<form method="post" action="landing/approve"><input type="hidden" name="token" value="${token}"><button id="approve" type="submit">Approve</button></form>
+<form method="post" action="landing/reject"><input type="hidden" name="token" value="${token}"><button id="reject" type="submit">Reject</button></form>
+</div>`,
+  )
+}
+
+/** After approve/reject without a return URL (PUSH_MESSAGE, QR) or when the payment can't be acted on. */
+export function renderStatusPage(payment: SimPayment, merchantName: string, message: string): string {
+  const back = payment.returnUrl
+    ? `<p><a id="return" href="${escapeHtml(payment.returnUrl)}">Return to ${escapeHtml(merchantName)}</a></p>`
+    : ""
+  return page(
+    `Payment ${payment.state}`,
+    `<h1 id="status">${escapeHtml(message)}</h1>
+<p class="amount">${escapeHtml(formatAmount(payment.amount.value, payment.amount.currency))}</p>
+${details(payment, merchantName)}
+<p>State: <strong id="state">${escapeHtml(payment.state)}</strong></p>
+${back}`,
+  )
+}
+
+export function renderNotFoundPage(): string {
+  return page("Payment not found", `<h1 id="status">Payment not found</h1><p>The link is invalid or has expired.</p>`)
+}

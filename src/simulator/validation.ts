@@ -1,0 +1,335 @@
+import { z } from "zod"
+import {
+  CancelRequest,
+  CreatePaymentRequest,
+  ForceApproveRequest,
+  MAX_AMOUNT_VALUE,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MSISDN_PATTERN,
+  ModificationRequest,
+  PAYMENT_METHOD_TYPES,
+  PROFILE_SCOPES,
+  RegisterWebhookRequest,
+} from "../lib/vipps/schemas"
+import { ApiError, badRequest, type ExtraDetail } from "./problems"
+import type { SimulatorMerchant } from "./types"
+
+/**
+ * Request validation as the real API does it: specific checks first (they carry the documented numeric
+ * error codes), then the strict schema from lib/vipps/schemas.ts (plain 400 naming the field, no code).
+ */
+
+type Headers = Record<string, string | string[] | undefined>
+
+/** The create schema plus the optional fields the spec and live API know that our client never sends. */
+export const SimCreatePaymentRequest = CreatePaymentRequest.extend({
+  industryData: z
+    .strictObject({
+      airlineData: z
+        .strictObject({
+          agencyInvoiceNumber: z.string().min(1).max(6),
+          airlineCode: z.string().length(3),
+          airlineDesignatorCode: z.string().length(2),
+          passengerName: z.string().min(1).max(49),
+          ticketNumber: z.string().min(1).max(150).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  minimumUserAge: z.number().int().min(0).max(120).optional(),
+})
+export type SimCreatePaymentRequest = z.infer<typeof SimCreatePaymentRequest>
+
+export const MIN_AMOUNT: Record<string, number> = { NOK: 100, DKK: 1, EUR: 1 }
+export const MAX_METADATA_ENTRIES = 5
+const MIN_EXPIRES_AHEAD_MS = 10 * 60 * 1000
+const MAX_EXPIRES_AHEAD_MS = 60 * 24 * 60 * 60 * 1000
+const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "file:", "vbscript:", "blob:", "about:"])
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"])
+const VIPPS_SYSTEM_HEADERS = [
+  "vipps-system-name",
+  "vipps-system-version",
+  "vipps-system-plugin-name",
+  "vipps-system-plugin-version",
+]
+
+export function headerValue(headers: Headers, name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+function missingHeader(name: string): ApiError {
+  return badRequest(undefined, `The header ${name} is required.`, [
+    { name, reason: "The header is required and cannot be empty." },
+  ])
+}
+
+/** Headers every ePayment / Webhooks call needs. Returns the MSN and the Idempotency-Key (if required). */
+export function validateApiHeaders(
+  headers: Headers,
+  options: { idempotencyKey: boolean; merchantSerialNumber: boolean },
+): { msn: string | undefined; idempotencyKey: string | undefined } {
+  if (!headerValue(headers, "ocp-apim-subscription-key")) throw missingHeader("Ocp-Apim-Subscription-Key")
+  const msn = headerValue(headers, "merchant-serial-number")
+  if (options.merchantSerialNumber && !msn) throw missingHeader("Merchant-Serial-Number")
+  if (msn !== undefined && !/^\d{4,7}$/.test(msn)) {
+    throw badRequest(undefined, "Merchant-Serial-Number must be 4-7 digits.", [
+      { name: "Merchant-Serial-Number", reason: "Must match ^[0-9]{4,7}$." },
+    ])
+  }
+  for (const name of VIPPS_SYSTEM_HEADERS) {
+    const value = headerValue(headers, name)
+    if (value !== undefined && value.length > 30) {
+      throw badRequest(undefined, `The header ${name} is longer than 30 characters.`, [
+        { name, reason: "Maximum length is 30 characters." },
+      ])
+    }
+  }
+  const idempotencyKey = headerValue(headers, "idempotency-key")
+  if (options.idempotencyKey && !idempotencyKey) throw missingHeader("Idempotency-Key")
+  if (idempotencyKey !== undefined && idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw badRequest(undefined, `Idempotency-Key is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, [
+      { name: "Idempotency-Key", reason: `Maximum length is ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.` },
+    ])
+  }
+  return { msn, idempotencyKey }
+}
+
+/** `https://`, a custom app scheme, or `http://` on a loopback host (or any host when allowed). */
+export function isAcceptableUrl(value: unknown, allowHttp: boolean): boolean {
+  if (typeof value !== "string" || value.length === 0 || value.length > 2500 || /\s/.test(value)) return false
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return false
+  }
+  if (url.protocol === "https:") return url.hostname.length > 0
+  if (url.protocol === "http:") return url.hostname.length > 0 && (allowHttp || LOOPBACK_HOSTS.has(url.hostname))
+  return !FORBIDDEN_SCHEMES.has(url.protocol) && /^[a-z][a-z0-9+.-]*:$/i.test(url.protocol)
+}
+
+/** A webhook URL must be absolute http(s); plain http only on loopback unless allowed. */
+export function isAcceptableWebhookUrl(value: unknown, allowHttp: boolean): boolean {
+  if (!isAcceptableUrl(value, allowHttp)) return false
+  const protocol = new URL(value as string).protocol
+  return protocol === "https:" || protocol === "http:"
+}
+
+function fieldDetails(error: z.ZodError): ExtraDetail[] {
+  return error.issues.map((issue) => ({
+    name: issue.path.length > 0 ? issue.path.join(".") : "body",
+    reason: issue.message,
+  }))
+}
+
+export function schemaError(error: z.ZodError): ApiError {
+  return badRequest(undefined, "One or more validation errors occurred.", fieldDetails(error))
+}
+
+function checkAmountValue(value: unknown, field: string): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_AMOUNT_VALUE) {
+    throw badRequest("4040", `${field} must be an integer in minor units between 0 and ${MAX_AMOUNT_VALUE}.`, [
+      { name: field, reason: "Invalid amount." },
+    ])
+  }
+}
+
+function checkCustomer(customer: unknown): void {
+  if (!isObject(customer)) return
+  if ("phoneNumber" in customer) {
+    const phone = customer.phoneNumber
+    if (typeof phone !== "string" || !MSISDN_PATTERN.test(phone)) {
+      throw badRequest("4070", "The phone number is invalid (MSISDN: digits only, 10-15, no '+').", [
+        { name: "customer.phoneNumber", reason: "Must match ^\\d{10,15}$." },
+      ])
+    }
+  }
+  if ("personalQr" in customer) {
+    const qr = customer.personalQr
+    if (typeof qr !== "string" || qr.length < 5 || qr.length > 255) {
+      throw badRequest("4060", "The parameter PersonalQr is invalid.")
+    }
+  }
+  if ("customerToken" in customer) {
+    const token = customer.customerToken
+    if (typeof token !== "string" || token.length === 0) {
+      throw badRequest("4050", "The customer token is invalid.")
+    }
+  }
+}
+
+function checkMetadata(metadata: unknown): void {
+  if (metadata === undefined || metadata === null) return
+  if (!isObject(metadata)) throw badRequest("4130", "metadata must be an object of string pairs.")
+  const entries = Object.entries(metadata)
+  if (entries.length > MAX_METADATA_ENTRIES) {
+    throw badRequest("4100", `metadata can hold at most ${MAX_METADATA_ENTRIES} key-value pairs.`)
+  }
+  for (const [key, value] of entries) {
+    if (key.length > 100) throw badRequest("4110", "A metadata key is longer than 100 characters.")
+    if (typeof value !== "string") throw badRequest("4130", "metadata values must be strings.")
+    if (value.length > 500) throw badRequest("4120", "A metadata value is longer than 500 characters.")
+  }
+}
+
+function checkScope(profile: unknown): void {
+  if (!isObject(profile) || typeof profile.scope !== "string") return
+  const scopes = profile.scope.split(" ").filter(Boolean)
+  const unknown = scopes.filter((s) => !(PROFILE_SCOPES as readonly string[]).includes(s))
+  if (unknown.length > 0 || scopes.length === 0) {
+    throw badRequest("4080", `Invalid scope: ${unknown.join(" ") || "(empty)"}.`)
+  }
+  if (scopes.includes("nin")) throw badRequest("5030", "The sales unit is not allowed to request the nin scope.")
+}
+
+export type CreateValidationContext = { merchant: SimulatorMerchant; now: number; allowHttpUrls: boolean }
+
+/** Validates a create-payment body; throws an ApiError with the real API's status and code. */
+export function validateCreatePayment(body: unknown, ctx: CreateValidationContext): SimCreatePaymentRequest {
+  if (!isObject(body)) throw badRequest(undefined, "The request body must be a JSON object.")
+  for (const field of ["amount", "paymentMethod", "reference", "userFlow"]) {
+    if (body[field] === undefined || body[field] === null) {
+      throw badRequest("4140", `Missing required parameter: ${field}.`, [
+        { name: field, reason: "The property is required and cannot be null or empty." },
+      ])
+    }
+  }
+  if (isObject(body.amount)) checkAmountValue(body.amount.value, "amount.value")
+  checkCustomer(body.customer)
+  for (const field of ["returnUrl", "receiptUrl"]) {
+    if (body[field] !== undefined && body[field] !== null && !isAcceptableUrl(body[field], ctx.allowHttpUrls)) {
+      throw badRequest("4090", `${field} is not a valid URL (https:// or a custom scheme).`, [
+        { name: field, reason: "Must use HTTPS or a custom URL scheme." },
+      ])
+    }
+  }
+  checkMetadata(body.metadata)
+  checkScope(body.profile)
+  const methodType = isObject(body.paymentMethod) ? body.paymentMethod.type : undefined
+  if (!(PAYMENT_METHOD_TYPES as readonly unknown[]).includes(methodType)) {
+    throw badRequest("4160", "Invalid payment method type.", [
+      { name: "paymentMethod.type", reason: `Must be one of ${PAYMENT_METHOD_TYPES.join(", ")}.` },
+    ])
+  }
+
+  const parsed = SimCreatePaymentRequest.safeParse(body)
+  if (!parsed.success) throw schemaError(parsed.error)
+  const request = parsed.data
+  checkFlowRules(request)
+  checkMerchantRules(request, ctx)
+  return request
+}
+
+function checkFlowRules(request: SimCreatePaymentRequest): void {
+  if (request.userFlow === "PUSH_MESSAGE" && !request.customer) {
+    throw badRequest("4140", "userFlow PUSH_MESSAGE requires customer.", [
+      { name: "customer", reason: "Required when userFlow is PUSH_MESSAGE." },
+    ])
+  }
+  if (request.userFlow === "WEB_REDIRECT" && !request.returnUrl) {
+    throw badRequest("4140", "userFlow WEB_REDIRECT requires returnUrl.", [
+      { name: "returnUrl", reason: "Required when userFlow is WEB_REDIRECT." },
+    ])
+  }
+  if (request.paymentMethod.type === "CARD" && request.userFlow !== "WEB_REDIRECT") {
+    throw badRequest("4160", "paymentMethod CARD can only be used with userFlow WEB_REDIRECT.")
+  }
+}
+
+function checkMerchantRules(request: SimCreatePaymentRequest, ctx: CreateValidationContext): void {
+  const { merchant } = ctx
+  if (!merchant.currencies.includes(request.amount.currency)) {
+    throw badRequest("5040", `Currency ${request.amount.currency} is not valid for this sales unit.`)
+  }
+  if (request.userFlow === "PUSH_MESSAGE" && merchant.allowPushMessage === false) {
+    throw badRequest("5080", "PUSH_MESSAGE flow not allowed for this sales unit.")
+  }
+  if (request.amount.value < MIN_AMOUNT[request.amount.currency]) {
+    throw badRequest(
+      "6010",
+      `The amount is too small: minimum is ${MIN_AMOUNT[request.amount.currency]} (minor units).`,
+    )
+  }
+  if (request.expiresAt !== undefined && request.expiresAt !== null) {
+    checkExpiresAt(request, request.expiresAt, ctx)
+  }
+}
+
+function checkExpiresAt(request: SimCreatePaymentRequest, expiresAt: string, ctx: CreateValidationContext): void {
+  if (request.paymentMethod.type === "CARD") {
+    throw badRequest("4160", "Long-living payments cannot use paymentMethod CARD.")
+  }
+  if (request.userFlow !== "PUSH_MESSAGE" && request.userFlow !== "QR") {
+    throw badRequest(undefined, "expiresAt can only be combined with userFlow PUSH_MESSAGE or QR.", [
+      { name: "expiresAt", reason: "Only allowed with userFlow PUSH_MESSAGE or QR." },
+    ])
+  }
+  if (ctx.merchant.allowLongLiving === false) {
+    throw badRequest("5050", "ExpiresAt not allowed: the sales unit may not create long-living payments.")
+  }
+  if (!request.receipt) throw badRequest("6130", "A long-living payment (expiresAt) requires a receipt.")
+  const at = Date.parse(expiresAt)
+  if (at - ctx.now <= MIN_EXPIRES_AHEAD_MS) {
+    throw badRequest("6120", "expiresAt must be more than 10 minutes in the future.")
+  }
+  if (at - ctx.now >= MAX_EXPIRES_AHEAD_MS) {
+    throw badRequest("6110", "expiresAt must be less than 60 days in the future.")
+  }
+}
+
+/** Capture / refund body. */
+export function validateModification(body: unknown): ModificationRequest {
+  if (!isObject(body) || body.modificationAmount === undefined || body.modificationAmount === null) {
+    throw badRequest("4140", "Missing required parameter: modificationAmount.", [
+      { name: "modificationAmount", reason: "The property is required and cannot be null or empty." },
+    ])
+  }
+  if (isObject(body.modificationAmount)) {
+    checkAmountValue(body.modificationAmount.value, "modificationAmount.value")
+  }
+  const parsed = ModificationRequest.safeParse(body)
+  if (!parsed.success) throw schemaError(parsed.error)
+  if (parsed.data.modificationAmount.value <= 0) {
+    throw badRequest("4040", "modificationAmount.value must be greater than 0.")
+  }
+  return parsed.data
+}
+
+export function validateCancel(body: unknown): CancelRequest {
+  if (body === undefined) return {}
+  const parsed = CancelRequest.safeParse(body)
+  if (!parsed.success) throw schemaError(parsed.error)
+  return parsed.data
+}
+
+export function validateForceApprove(body: unknown): ForceApproveRequest {
+  if (body === undefined) return {}
+  if (isObject(body)) checkCustomer(body.customer)
+  const parsed = ForceApproveRequest.safeParse(body)
+  if (!parsed.success) throw schemaError(parsed.error)
+  return parsed.data
+}
+
+/** Event names the Webhooks API accepts: any `<area>.<thing>...v<n>` (only ePayment events are sent). */
+const EVENT_NAME_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+\.v\d+$/
+
+export function validateRegisterWebhook(body: unknown, allowHttpUrls: boolean): RegisterWebhookRequest {
+  const parsed = RegisterWebhookRequest.safeParse(body)
+  if (!parsed.success) throw schemaError(parsed.error)
+  if (!isAcceptableWebhookUrl(parsed.data.url, allowHttpUrls)) {
+    throw badRequest(undefined, "url must be a valid, absolute HTTPS URL.", [
+      { name: "url", reason: "Must be a valid absolute URL using HTTPS." },
+    ])
+  }
+  const invalid = parsed.data.events.filter((event) => !EVENT_NAME_PATTERN.test(event))
+  if (invalid.length > 0) {
+    throw badRequest(undefined, `Unknown event type(s): ${invalid.join(", ")}.`, [
+      { name: "events", reason: "Contains unknown event types." },
+    ])
+  }
+  return parsed.data
+}

@@ -1,0 +1,73 @@
+import { randomBytes, randomUUID } from "node:crypto"
+import { badRequest, notFound } from "./problems"
+
+/** The Webhooks API's registrations, per MSN. The secret is returned only at registration. */
+
+export type WebhookRegistrationRecord = {
+  id: string
+  msn: string
+  url: string
+  events: string[]
+  secret: string
+  createdAt: string
+}
+
+export const MAX_REGISTRATIONS_PER_EVENT = 25
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export class WebhookRegistry {
+  private readonly registrations = new Map<string, WebhookRegistrationRecord>()
+
+  register(msn: string, url: string, events: string[], createdAt: string): WebhookRegistrationRecord {
+    const unique = [...new Set(events)]
+    for (const event of unique) {
+      const count = this.list(msn).filter((r) => r.events.includes(event)).length
+      if (count >= MAX_REGISTRATIONS_PER_EVENT) {
+        throw badRequest(undefined, `At most ${MAX_REGISTRATIONS_PER_EVENT} webhooks can be registered per event.`, [
+          { name: "events", reason: `Too many registrations for ${event}.` },
+        ])
+      }
+    }
+    const record: WebhookRegistrationRecord = {
+      id: randomUUID(),
+      msn,
+      url,
+      events: unique,
+      // 64 random bytes as base64: looks like the real secrets, and must be used as-is (not decoded).
+      secret: randomBytes(64).toString("base64"),
+      createdAt,
+    }
+    this.registrations.set(record.id, record)
+    return record
+  }
+
+  list(msn: string): WebhookRegistrationRecord[] {
+    return [...this.registrations.values()].filter((r) => r.msn === msn)
+  }
+
+  all(): WebhookRegistrationRecord[] {
+    return [...this.registrations.values()]
+  }
+
+  get(id: string): WebhookRegistrationRecord | undefined {
+    return this.registrations.get(id)
+  }
+
+  delete(msn: string, id: string): void {
+    if (!UUID_PATTERN.test(id)) {
+      throw badRequest(undefined, "The webhook id must be a UUID.", [{ name: "id", reason: "Must be a UUID." }])
+    }
+    const record = this.registrations.get(id)
+    if (!record || record.msn !== msn) throw notFound(`No webhook with id ${id}.`)
+    this.registrations.delete(id)
+  }
+
+  /** Registrations of this MSN subscribed to the event type. */
+  matching(msn: string, eventType: string): WebhookRegistrationRecord[] {
+    return this.list(msn).filter((r) => r.events.includes(eventType))
+  }
+
+  clear(): void {
+    this.registrations.clear()
+  }
+}
