@@ -1,0 +1,85 @@
+/**
+ * The Medusa app this repository boots for its integration tests and the demo: the plugin's own source
+ * (`src/`) as the app, with provider registrations pointing at the local ePayment simulator.
+ * Stores configure the published package instead: see README.md.
+ */
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+const apiBaseUrl = process.env.VIPPS_API_BASE_URL ?? "http://127.0.0.1:4010"
+const storefrontUrl = process.env.STOREFRONT_URL ?? "http://localhost:8000"
+const returnUrl = `${storefrontUrl}/checkout/vipps/return?reference={reference}&cart_id={cart_id}`
+
+const common = {
+  apiBaseUrl,
+  returnUrl,
+  webhookSecret: process.env.VIPPS_WEBHOOK_SECRET,
+  maxAttempts: 4,
+  timeoutMs: 5_000,
+}
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: process.env.STORE_CORS ?? storefrontUrl,
+      adminCors: process.env.ADMIN_CORS ?? "http://localhost:9000",
+      authCors: process.env.AUTH_CORS ?? `${storefrontUrl},http://localhost:9000`,
+      jwtSecret: process.env.JWT_SECRET ?? "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET ?? "supersecret",
+    },
+  },
+  admin: { disable: process.env.MEDUSA_ADMIN_DISABLED !== "false" },
+  modules: [
+    {
+      resolve: "@medusajs/medusa/payment",
+      options: {
+        providers: [
+          {
+            // Norwegian sales unit (NOK): pp_vipps_vipps
+            resolve: "./src/providers/vipps",
+            id: "vipps",
+            options: {
+              ...common,
+              clientId: process.env.VIPPS_CLIENT_ID ?? "sim-client-id",
+              clientSecret: process.env.VIPPS_CLIENT_SECRET ?? "sim-client-secret",
+              subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
+              merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
+              referencePrefix: "test-no",
+              storeName: "Demo Store",
+              paymentDescription: "{store_name} order {reference}",
+            },
+          },
+          {
+            // Danish / Finnish sales unit with its own credentials (DKK, EUR): pp_vipps_mobilepay
+            resolve: "./src/providers/vipps",
+            id: "mobilepay",
+            options: {
+              ...common,
+              clientId: process.env.MOBILEPAY_CLIENT_ID ?? "sim-dk-client-id",
+              clientSecret: process.env.MOBILEPAY_CLIENT_SECRET ?? "sim-dk-client-secret",
+              subscriptionKey: process.env.MOBILEPAY_SUBSCRIPTION_KEY ?? "sim-dk-subscription-key",
+              merchantSerialNumber: process.env.MOBILEPAY_MSN ?? "654321",
+              referencePrefix: "test-dk",
+            },
+          },
+          {
+            // Same Norwegian sales unit, capturing at authorization (digital goods): pp_vipps_direct
+            resolve: "./src/providers/vipps",
+            id: "direct",
+            options: {
+              ...common,
+              clientId: process.env.VIPPS_CLIENT_ID ?? "sim-client-id",
+              clientSecret: process.env.VIPPS_CLIENT_SECRET ?? "sim-client-secret",
+              subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
+              merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
+              referencePrefix: "test-direct",
+              autoCapture: true,
+            },
+          },
+        ],
+      },
+    },
+  ],
+})

@@ -1,0 +1,116 @@
+import { SimulatorClock } from "./clock"
+import { FaultInjector } from "./faults"
+import { IdempotencyStore } from "./idempotency"
+import { PaymentEngine } from "./payments"
+import { RequestLog } from "./request-log"
+import { TokenStore } from "./tokens"
+import type { SimulatorMerchant, SimulatorTestUser } from "./types"
+import { DEFAULT_TEST_USER } from "./userinfo"
+import { WebhookFaultInjector } from "./webhook-faults"
+import { WebhookSender, type WebhookRetryOptions } from "./webhook-sender"
+import { WebhookRegistry } from "./webhooks"
+
+/** Everything the simulator keeps, wired together; the HTTP server and the control object share it. */
+
+export type SimulatorOptions = {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string
+  /** Test merchants (sales units). Default: one, DEFAULT_SIMULATOR_MERCHANT. */
+  merchants?: SimulatorMerchant[]
+  /** Access token lifetime on the simulator clock (default 3600 s, as in the test environment). */
+  tokenLifetimeSeconds?: number
+  /** Lifetime of a payment without `expiresAt` (default 600 s). */
+  paymentLifetimeSeconds?: number
+  webhookRetry?: WebhookRetryOptions
+  /** Base URL used in redirectUrls (default: the URL the server listens on). */
+  publicUrl?: string
+  /** The app user who approves payments; Userinfo returns their (scope-limited) data. */
+  testUser?: Partial<SimulatorTestUser>
+  /** Accept plain http:// returnUrls and webhook URLs on any host (default: only on loopback hosts). */
+  allowHttpUrls?: boolean
+  /** Maximum number of request log entries kept (default 10 000). */
+  requestLogLimit?: number
+  /** How often CREATED payments are checked for expiry in the background (default 1000 ms). */
+  expirySweepMs?: number
+  /** Serve the HTTP control API under /_simulator (default true). */
+  controlApi?: boolean
+}
+
+export const DEFAULT_SIMULATOR_MERCHANT: Readonly<SimulatorMerchant> = Object.freeze({
+  clientId: "sim-client-id",
+  clientSecret: "sim-client-secret",
+  subscriptionKey: "sim-subscription-key",
+  msn: "123456",
+  currencies: ["NOK", "DKK", "EUR"],
+  name: "Simulated Shop",
+  allowPushMessage: true,
+  allowLongLiving: true,
+})
+
+export class SimulatorState {
+  readonly clock = new SimulatorClock()
+  readonly merchants: SimulatorMerchant[]
+  readonly testUser: SimulatorTestUser
+  readonly tokens: TokenStore
+  readonly payments: PaymentEngine
+  readonly idempotency = new IdempotencyStore()
+  readonly webhooks = new WebhookRegistry()
+  readonly webhookFaults = new WebhookFaultInjector()
+  readonly sender: WebhookSender
+  readonly faults = new FaultInjector()
+  readonly requestLog: RequestLog
+  readonly allowHttpUrls: boolean
+  readonly controlApi: boolean
+  paymentLifetimeMs: number
+  publicUrl = "http://127.0.0.1"
+
+  constructor(options: SimulatorOptions = {}) {
+    this.merchants = (options.merchants ?? [DEFAULT_SIMULATOR_MERCHANT]).map((m) => ({
+      ...m,
+      currencies: [...m.currencies],
+    }))
+    const msns = new Set(this.merchants.map((m) => m.msn))
+    if (msns.size !== this.merchants.length) throw new Error("Merchant serial numbers must be unique")
+    this.testUser = {
+      ...DEFAULT_TEST_USER,
+      ...options.testUser,
+      address: { ...DEFAULT_TEST_USER.address, ...options.testUser?.address },
+    }
+    this.allowHttpUrls = options.allowHttpUrls ?? false
+    this.controlApi = options.controlApi ?? true
+    this.paymentLifetimeMs = (options.paymentLifetimeSeconds ?? 600) * 1000
+    this.tokens = new TokenStore(this.clock, () => this.merchants, options.tokenLifetimeSeconds ?? 3600)
+    this.sender = new WebhookSender(this.webhooks, this.webhookFaults, options.webhookRetry)
+    this.requestLog = new RequestLog(options.requestLogLimit ?? 10_000)
+    this.payments = new PaymentEngine({
+      clock: this.clock,
+      paymentLifetimeMs: () => this.paymentLifetimeMs,
+      publicUrl: () => this.publicUrl,
+      onEvent: (payment, event) => this.sender.enqueue(payment.msn, event),
+    })
+    this.clock.onChange(() => this.payments.sweep())
+  }
+
+  merchant(msn: string): SimulatorMerchant | undefined {
+    return this.merchants.find((m) => m.msn === msn)
+  }
+
+  merchantName(msn: string): string {
+    return this.merchant(msn)?.name ?? `Merchant ${msn}`
+  }
+
+  /** Forget payments, idempotency records, registrations, deliveries, logs and faults; real time again. */
+  reset(options: { tokens?: boolean } = {}): void {
+    this.sender.clear()
+    this.payments.reset()
+    this.idempotency.clear()
+    this.webhooks.clear()
+    this.webhookFaults.clear()
+    this.faults.clear()
+    this.requestLog.clear()
+    if (options.tokens) this.tokens.clear()
+    this.clock.reset()
+  }
+}
