@@ -12,7 +12,7 @@ const [which = "all", ...jestArgs] = process.argv.slice(2)
 const jestBin = require.resolve("jest/bin/jest")
 
 function jest(type, extraEnv, args) {
-  const result = spawnSync(process.execPath, [jestBin, "--config", "jest.config.js", ...args, ...jestArgs], {
+  const result = spawnSync(process.execPath, ["--experimental-vm-modules", "--no-warnings=ExperimentalWarning", jestBin, "--config", "jest.config.js", ...args, ...jestArgs], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, TEST_TYPE: type, ...extraEnv },

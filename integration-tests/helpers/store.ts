@@ -73,7 +73,9 @@ export async function seedStore(
   return {
     publishableKey: keys[0].token,
     salesChannelId,
-    regions: Object.fromEntries(created.map((r) => [r.currency_code, { id: r.id, currency: r.currency_code }])),
+    regions: Object.fromEntries(
+      created.map((r) => [r.currency_code, { id: r.id, currency: r.currency_code }]),
+    ),
     variants,
   }
 }
@@ -87,7 +89,9 @@ export async function adminHeaders(api: AxiosInstance, container: MedusaContaine
   const password = "correct-horse-battery-staple"
   const { data: registered } = await api.post("/auth/user/emailpass/register", { email, password })
   const { auth_identity_id } = decodeJwtPayload(registered.token)
-  await createUserAccountWorkflow(container).run({ input: { authIdentityId: auth_identity_id, userData: { email } } })
+  await createUserAccountWorkflow(container).run({
+    input: { authIdentityId: auth_identity_id, userData: { email } },
+  })
   const { data: login } = await api.post("/auth/user/emailpass", { email, password })
   return { headers: { authorization: `Bearer ${login.token}` } }
 }

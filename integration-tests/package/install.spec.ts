@@ -58,12 +58,20 @@ describe("the published package", () => {
     const files: string[] = packed.files.map((f: { path: string }) => f.path)
     expect(files).toContain(".medusa/server/src/providers/vipps/index.js")
     expect(files).toContain("package.json")
-    expect(files.filter((f) => !f.startsWith(".medusa/server/") && !/^(package\.json|README\.md|LICENSE)$/.test(f))).toEqual([])
+    expect(
+      files.filter(
+        (f) => !f.startsWith(".medusa/server/") && !/^(package\.json|README\.md|LICENSE)$/.test(f),
+      ),
+    ).toEqual([])
     expect(files.some((f) => f.includes("__tests__"))).toBe(false)
 
     fs.writeFileSync(
       path.join(dir, "package.json"),
-      JSON.stringify({ name: "throwaway-store", private: true, dependencies: { [packed.name]: `file:./${packed.filename}` } }),
+      JSON.stringify({
+        name: "throwaway-store",
+        private: true,
+        dependencies: { [packed.name]: `file:./${packed.filename}` },
+      }),
     )
     fs.writeFileSync(
       path.join(dir, "medusa-config.js"),
@@ -100,7 +108,12 @@ module.exports = defineConfig({
     const result = JSON.parse(/RESULT (.*)/.exec(output)![1])
     expect(result.providers).toContain("pp_vipps_vipps")
     expect(result.entry).toBe(
-      fs.realpathSync(path.join(dir, "node_modules/medusa-payment-vipps-mobilepay/.medusa/server/src/providers/vipps/index.js")),
+      fs.realpathSync(
+        path.join(
+          dir,
+          "node_modules/medusa-payment-vipps-mobilepay/.medusa/server/src/providers/vipps/index.js",
+        ),
+      ),
     )
   })
 })

@@ -94,7 +94,8 @@ async function ensurePostgres({ log = console.log } = {}) {
 
 function toEnv(server) {
   return {
-    DB_HOST: server.host,
+    // @medusajs/test-utils turns SSL on for every database URL without "localhost" in it.
+    DB_HOST: ["127.0.0.1", "::1", "localhost"].includes(server.host) ? "localhost" : server.host,
     DB_PORT: String(server.port),
     DB_USERNAME: server.user,
     DB_PASSWORD: server.password,

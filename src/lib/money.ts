@@ -26,9 +26,7 @@ export function isSupportedCurrency(currency: string): currency is SupportedCurr
 export function normalizeCurrency(currency: string): SupportedCurrency {
   const upper = currency.toUpperCase()
   if (!isSupportedCurrency(upper)) {
-    throw new MoneyError(
-      `Vipps MobilePay does not support the currency "${currency}": use NOK, DKK or EUR.`,
-    )
+    throw new MoneyError(`Vipps MobilePay does not support the currency "${currency}": use NOK, DKK or EUR.`)
   }
   return upper
 }
@@ -93,7 +91,9 @@ export function fromMinorUnits(value: number, currency: string): string {
     throw new MoneyError(`Minor-unit amount must be an integer: ${value}`)
   }
   const negative = value < 0
-  const text = Math.abs(value).toString().padStart(digits + 1, "0")
+  const text = Math.abs(value)
+    .toString()
+    .padStart(digits + 1, "0")
   const major = text.slice(0, text.length - digits)
   const minor = text.slice(text.length - digits)
   return `${negative ? "-" : ""}${major}${digits > 0 ? `.${minor}` : ""}`

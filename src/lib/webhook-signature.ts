@@ -53,11 +53,7 @@ export function webhookHeaders(input: WebhookSignatureInput): Record<string, str
 }
 
 export type WebhookVerificationFailure =
-  | "missing_headers"
-  | "content_hash_mismatch"
-  | "signature_mismatch"
-  | "stale_date"
-  | "invalid_date"
+  "missing_headers" | "content_hash_mismatch" | "signature_mismatch" | "stale_date" | "invalid_date"
 
 export type WebhookVerificationResult = { ok: true } | { ok: false; reason: WebhookVerificationFailure }
 

@@ -141,7 +141,7 @@ export class SimulatorControl {
     operation: OperationName | "*",
     options: { times?: number; status?: number; code?: string; detail?: string; retryAfter?: number | string } = {},
   ): number {
-    return this.injectFault({ operation, status: options.status ?? 500, ...options })
+    return this.injectFault({ ...options, operation, status: options.status ?? 500 })
   }
 
   /** Delay the next `times` calls (default: every call until cleared). */

@@ -38,7 +38,7 @@ export type SimulatorOptions = {
   controlApi?: boolean
 }
 
-export const DEFAULT_SIMULATOR_MERCHANT: Readonly<SimulatorMerchant> = Object.freeze({
+export const DEFAULT_SIMULATOR_MERCHANT: Readonly<SimulatorMerchant> = Object.freeze<SimulatorMerchant>({
   clientId: "sim-client-id",
   clientSecret: "sim-client-secret",
   subscriptionKey: "sim-subscription-key",

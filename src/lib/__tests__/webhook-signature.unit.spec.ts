@@ -78,7 +78,11 @@ describe("webhook signature", () => {
 
   it("rejects a signature whose content hash header was rewritten to match an altered body", () => {
     const forged = signWebhook({ ...EXAMPLE, body: EXAMPLE.body.replace("49900", "1"), secret: "guess" })
-    const headers = { ...webhookHeaders(EXAMPLE), "x-ms-content-sha256": forged.contentHash, authorization: forged.authorization }
+    const headers = {
+      ...webhookHeaders(EXAMPLE),
+      "x-ms-content-sha256": forged.contentHash,
+      authorization: forged.authorization,
+    }
     expect(verify({ body: EXAMPLE.body.replace("49900", "1"), headers })).toEqual({
       ok: false,
       reason: "signature_mismatch",

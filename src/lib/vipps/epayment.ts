@@ -83,11 +83,19 @@ export class EPaymentApi {
     })
   }
 
-  async capturePayment(reference: string, amount: Amount, idempotencyKey: string): Promise<ModificationResponse> {
+  async capturePayment(
+    reference: string,
+    amount: Amount,
+    idempotencyKey: string,
+  ): Promise<ModificationResponse> {
     return this.modify("capture", reference, amount, idempotencyKey)
   }
 
-  async refundPayment(reference: string, amount: Amount, idempotencyKey: string): Promise<ModificationResponse> {
+  async refundPayment(
+    reference: string,
+    amount: Amount,
+    idempotencyKey: string,
+  ): Promise<ModificationResponse> {
     return this.modify("refund", reference, amount, idempotencyKey)
   }
 

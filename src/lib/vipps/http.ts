@@ -167,7 +167,8 @@ function describe(error: VippsError): string {
 function toNetworkError(operation: string, error: unknown): VippsNetworkError {
   if (axios.isAxiosError(error)) {
     const code = error.code
-    const reason = code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timed out" : (code ?? "connection failed")
+    const reason =
+      code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timed out" : (code ?? "connection failed")
     return new VippsNetworkError(operation, code, reason)
   }
   return new VippsNetworkError(operation, undefined, "connection failed")

@@ -81,7 +81,10 @@ export const OrderLine = z.strictObject({
   unitInfo: z
     .strictObject({
       unitPrice: z.number().int().min(0).optional(),
-      quantity: z.string().max(10).regex(/^\d+([.]\d{1,8})?$/),
+      quantity: z
+        .string()
+        .max(10)
+        .regex(/^\d+([.]\d{1,8})?$/),
       quantityUnit: z.enum(["PCS", "KG", "KM", "MINUTE", "LITRE", "KWH"]).optional(),
     })
     .optional(),

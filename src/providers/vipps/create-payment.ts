@@ -21,13 +21,21 @@ export function buildCreatePaymentRequest(
 ): CreatePaymentRequest {
   const userFlow = input.userFlow ?? options.userFlow
   const paymentMethod = input.paymentMethod ?? options.paymentMethod
-  const values = { reference: known.reference, session_id: known.sessionId, cart_id: input.cart_id, store_name: options.storeName }
+  const values = {
+    reference: known.reference,
+    session_id: known.sessionId,
+    cart_id: input.cart_id,
+    store_name: options.storeName,
+  }
 
   if (paymentMethod === "CARD" && userFlow !== "WEB_REDIRECT") {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, "Card payments need userFlow WEB_REDIRECT")
   }
   if (userFlow === "PUSH_MESSAGE" && !input.phoneNumber) {
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, "userFlow PUSH_MESSAGE needs the customer's phoneNumber")
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      "userFlow PUSH_MESSAGE needs the customer's phoneNumber",
+    )
   }
 
   let returnUrl: string | undefined
@@ -44,7 +52,10 @@ export function buildCreatePaymentRequest(
     returnUrl = fill(options.returnUrl, values, true)
   }
   if (!returnUrl && (userFlow === "WEB_REDIRECT" || userFlow === "NATIVE_REDIRECT")) {
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, `userFlow ${userFlow} needs a returnUrl (provider option)`)
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `userFlow ${userFlow} needs a returnUrl (provider option)`,
+    )
   }
 
   let description = fill(options.paymentDescription, values, false).trim().slice(0, 100)
@@ -61,7 +72,12 @@ export function buildCreatePaymentRequest(
     paymentDescription: description,
     ...(options.profileScope ? { profile: { scope: options.profileScope } } : {}),
     ...(userFlow === "QR"
-      ? { qrFormat: { format: input.qrFormat ?? "IMAGE/SVG+XML", ...(input.qrSize ? { size: input.qrSize } : {}) } }
+      ? {
+          qrFormat: {
+            format: input.qrFormat ?? "IMAGE/SVG+XML",
+            ...(input.qrSize ? { size: input.qrSize } : {}),
+          },
+        }
       : {}),
   }
 }

@@ -1,11 +1,18 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { MoneyError } from "../../lib/money"
-import { VippsApiError, VippsError, VippsNetworkError, VippsRequestValidationError } from "../../lib/vipps/errors"
+import {
+  VippsApiError,
+  VippsError,
+  VippsNetworkError,
+  VippsRequestValidationError,
+} from "../../lib/vipps/errors"
 
 /** What a shopper reads when a payment ended without approval. */
 export const SHOPPER_MESSAGES: Record<string, string> = {
-  ABORTED: "The payment was cancelled in Vipps MobilePay. You can try again or choose another payment method.",
-  EXPIRED: "The payment request in Vipps MobilePay expired before it was approved. Please start the payment again.",
+  ABORTED:
+    "The payment was cancelled in Vipps MobilePay. You can try again or choose another payment method.",
+  EXPIRED:
+    "The payment request in Vipps MobilePay expired before it was approved. Please start the payment again.",
   TERMINATED: "The payment was stopped before it was approved. Please start the payment again.",
 }
 export const WAITING_FOR_APPROVAL =
@@ -38,11 +45,17 @@ export function toMedusaError(error: unknown, action: string): MedusaError {
   if (error instanceof MedusaError) return error
   if (error instanceof MoneyError) return new MedusaError(MedusaError.Types.INVALID_DATA, error.message)
   if (error instanceof VippsRequestValidationError) {
-    return new MedusaError(MedusaError.Types.INVALID_DATA, `Vipps MobilePay ${action}: ${error.issues.join("; ")}`)
+    return new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `Vipps MobilePay ${action}: ${error.issues.join("; ")}`,
+    )
   }
   if (error instanceof VippsApiError) {
     const known = error.code !== undefined ? CODE_MESSAGES[error.code] : undefined
-    const support = [error.code ? `code ${error.code}` : `HTTP ${error.status}`, error.traceId && `traceId ${error.traceId}`]
+    const support = [
+      error.code ? `code ${error.code}` : `HTTP ${error.status}`,
+      error.traceId && `traceId ${error.traceId}`,
+    ]
       .filter(Boolean)
       .join(", ")
     const reason = known ?? error.title ?? "the request was refused"

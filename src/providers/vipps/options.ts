@@ -1,5 +1,10 @@
 import { z } from "zod"
-import { CUSTOMER_INTERACTIONS, PAYMENT_METHOD_TYPES, PROFILE_SCOPES, USER_FLOWS } from "../../lib/vipps/schemas"
+import {
+  CUSTOMER_INTERACTIONS,
+  PAYMENT_METHOD_TYPES,
+  PROFILE_SCOPES,
+  USER_FLOWS,
+} from "../../lib/vipps/schemas"
 import { REFERENCE_PREFIX_PATTERN } from "../../lib/reference"
 
 /**
@@ -7,12 +12,17 @@ import { REFERENCE_PREFIX_PATTERN } from "../../lib/reference"
  * a bad value stops Medusa with a message that names the option and never echoes its value.
  */
 const required = (name: string) =>
-  z.string({ error: `${name} is required` }).trim().min(1, { error: `${name} is required` })
+  z
+    .string({ error: `${name} is required` })
+    .trim()
+    .min(1, { error: `${name} is required` })
 
 const urlTemplate = z
   .string()
   .trim()
-  .regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/?\S+$/, { error: "must be an absolute URL (https:// or an app scheme)" })
+  .regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/?\S+$/, {
+    error: "must be an absolute URL (https:// or an app scheme)",
+  })
 
 export const VippsOptionsSchema = z
   .strictObject({
@@ -62,11 +72,22 @@ export const VippsOptionsSchema = z
     maxAttempts: z.number().int().min(1).max(10).default(4),
   })
   .superRefine((options, ctx) => {
-    if (!options.returnUrl && (options.userFlow === "WEB_REDIRECT" || options.userFlow === "NATIVE_REDIRECT")) {
-      ctx.addIssue({ code: "custom", path: ["returnUrl"], message: `returnUrl is required for userFlow ${options.userFlow}` })
+    if (
+      !options.returnUrl &&
+      (options.userFlow === "WEB_REDIRECT" || options.userFlow === "NATIVE_REDIRECT")
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["returnUrl"],
+        message: `returnUrl is required for userFlow ${options.userFlow}`,
+      })
     }
     if (options.paymentMethod === "CARD" && options.userFlow !== "WEB_REDIRECT") {
-      ctx.addIssue({ code: "custom", path: ["paymentMethod"], message: "paymentMethod CARD needs userFlow WEB_REDIRECT" })
+      ctx.addIssue({
+        code: "custom",
+        path: ["paymentMethod"],
+        message: "paymentMethod CARD needs userFlow WEB_REDIRECT",
+      })
     }
   })
 

@@ -1,4 +1,9 @@
-import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
+import {
+  AbstractPaymentProvider,
+  MedusaError,
+  PaymentActions,
+  PaymentSessionStatus,
+} from "@medusajs/framework/utils"
 import type {
   AuthorizePaymentInput,
   AuthorizePaymentOutput,
@@ -35,7 +40,10 @@ import { isVippsSessionData, StorefrontInput, VippsSessionData } from "./session
 import { systemInfo } from "./system-info"
 
 type CaptureService = {
-  retrieve(id: string, config: { select: string[] }): Promise<{ raw_amount?: { value: string | number }; amount?: unknown }>
+  retrieve(
+    id: string,
+    config: { select: string[] },
+  ): Promise<{ raw_amount?: { value: string | number }; amount?: unknown }>
 }
 
 /**
@@ -53,7 +61,8 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     try {
       parseOptions(options)
     } catch (error) {
-      if (error instanceof VippsOptionsError) throw new MedusaError(MedusaError.Types.INVALID_DATA, error.message)
+      if (error instanceof VippsOptionsError)
+        throw new MedusaError(MedusaError.Types.INVALID_DATA, error.message)
       throw error
     }
   }
@@ -92,13 +101,23 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     return this.options_.webhookSecret
   }
 
-  async initiatePayment({ amount, currency_code, data, context }: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+  async initiatePayment({
+    amount,
+    currency_code,
+    data,
+    context,
+  }: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     const input = StorefrontInput.safeParse(data ?? {})
     if (!input.success) {
       const issues = input.error.issues.map((i) =>
-        i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : `${i.path.join(".")}: ${i.message}`,
+        i.code === "unrecognized_keys"
+          ? `unknown field(s) ${i.keys.join(", ")}`
+          : `${i.path.join(".")}: ${i.message}`,
       )
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Invalid Vipps MobilePay session data: ${issues.join("; ")}`)
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        `Invalid Vipps MobilePay session data: ${issues.join("; ")}`,
+      )
     }
     try {
       const currency = normalizeCurrency(currency_code)
@@ -110,7 +129,12 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         throw new MedusaError(MedusaError.Types.INVALID_DATA, "Vipps MobilePay needs the payment session id")
       }
       const reference = referenceFromSessionId(sessionId, this.options_.referencePrefix)
-      const request = buildCreatePaymentRequest(this.options_, input.data, { reference, sessionId, currency, value })
+      const request = buildCreatePaymentRequest(this.options_, input.data, {
+        reference,
+        sessionId,
+        currency,
+        value,
+      })
       const created = await this.client.epayment.createPayment(request, idempotencyKey("create", sessionId))
 
       const sessionData: VippsSessionData = {
@@ -136,7 +160,10 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     } catch (error) {
       throw this.fail(error, "check the payment")
     }
-    if (payment.amount.value !== session.amount.value || payment.amount.currency !== session.amount.currency) {
+    if (
+      payment.amount.value !== session.amount.value ||
+      payment.amount.currency !== session.amount.currency
+    ) {
       throw new MedusaError(
         MedusaError.Types.UNEXPECTED_STATE,
         `Vipps MobilePay payment ${session.reference} is for ${payment.amount.value} ${payment.amount.currency} minor units, the session for ${session.amount.value} ${session.amount.currency}`,
@@ -166,7 +193,10 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         const capture = await (this.container.captureService as CaptureService).retrieve(captureId, {
           select: ["id", "amount", "raw_amount"],
         })
-        value = toMinorUnits(medusaDecimal((capture.raw_amount ?? capture.amount) as never), session.amount.currency)
+        value = toMinorUnits(
+          medusaDecimal((capture.raw_amount ?? capture.amount) as never),
+          session.amount.currency,
+        )
         key = idempotencyKey("capture", captureId)
       } else {
         const payment = await this.client.epayment.getPayment(session.reference)
@@ -192,14 +222,18 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     try {
       const currency = normalizeCurrency(session.amount.currency)
       const value = toMinorUnits(medusaDecimal(amount), currency)
-      if (value <= 0) throw new MedusaError(MedusaError.Types.INVALID_DATA, "A refund must be larger than zero")
-      const refundId = context?.idempotency_key ?? `${session.reference}-${session.aggregate?.refundedAmount.value ?? 0}`
+      if (value <= 0)
+        throw new MedusaError(MedusaError.Types.INVALID_DATA, "A refund must be larger than zero")
+      const refundId =
+        context?.idempotency_key ?? `${session.reference}-${session.aggregate?.refundedAmount.value ?? 0}`
       const response = await this.client.epayment.refundPayment(
         session.reference,
         { currency, value },
         idempotencyKey("refund", refundId),
       )
-      this.logger.info(`Vipps MobilePay refunded ${fromMinorUnits(value, currency)} ${currency} of ${session.reference}`)
+      this.logger.info(
+        `Vipps MobilePay refunded ${fromMinorUnits(value, currency)} ${currency} of ${session.reference}`,
+      )
       return { data: withModification(session, response) }
     } catch (error) {
       throw this.fail(error, `refund ${session.reference}`)
@@ -224,7 +258,9 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       return { data: withModification(session, response) }
     } catch (error) {
       if (error instanceof VippsApiError && error.code === 6060) {
-        this.logger.warn(`Vipps MobilePay kept the approved reservation of ${session.reference} (rollback without cancel)`)
+        this.logger.warn(
+          `Vipps MobilePay kept the approved reservation of ${session.reference} (rollback without cancel)`,
+        )
         return { data: session }
       }
       if (error instanceof VippsApiError && (error.code === 6190 || error.code === 6050)) {
@@ -300,7 +336,10 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     return { action: PaymentActions.NOT_SUPPORTED }
   }
 
-  private async captureAtAuthorization(session: VippsSessionData, payment: GetPaymentResponse): Promise<AuthorizePaymentOutput> {
+  private async captureAtAuthorization(
+    session: VippsSessionData,
+    payment: GetPaymentResponse,
+  ): Promise<AuthorizePaymentOutput> {
     const value = remainingToCapture(payment)
     if (value <= 0) return { status: PaymentSessionStatus.CAPTURED, data: session }
     try {

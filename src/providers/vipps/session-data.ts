@@ -1,5 +1,11 @@
 import { z } from "zod"
-import { MSISDN_PATTERN, QR_FORMATS, USER_FLOWS, CUSTOMER_INTERACTIONS, PAYMENT_METHOD_TYPES } from "../../lib/vipps/schemas"
+import {
+  MSISDN_PATTERN,
+  QR_FORMATS,
+  USER_FLOWS,
+  CUSTOMER_INTERACTIONS,
+  PAYMENT_METHOD_TYPES,
+} from "../../lib/vipps/schemas"
 
 /**
  * What the storefront may put in the payment session `data` (validated; unknown keys refused).
@@ -9,14 +15,23 @@ export const StorefrontInput = z.strictObject({
   /** Added by Medusa itself. */
   session_id: z.string().optional(),
   /** Lets the return URL template carry the cart id. */
-  cart_id: z.string().regex(/^cart_[A-Za-z0-9]+$/).optional(),
+  cart_id: z
+    .string()
+    .regex(/^cart_[A-Za-z0-9]+$/)
+    .optional(),
   userFlow: z.enum(USER_FLOWS).optional(),
   paymentMethod: z.enum(PAYMENT_METHOD_TYPES).optional(),
   customerInteraction: z.enum(CUSTOMER_INTERACTIONS).optional(),
   phoneNumber: z
     .string()
     .transform((s) => s.replace(/[\s+]/g, ""))
-    .pipe(z.string().regex(MSISDN_PATTERN, { error: "phoneNumber must be an MSISDN: country code and number, e.g. 4791234567" }))
+    .pipe(
+      z
+        .string()
+        .regex(MSISDN_PATTERN, {
+          error: "phoneNumber must be an MSISDN: country code and number, e.g. 4791234567",
+        }),
+    )
     .optional(),
   returnUrl: z.url().optional(),
   qrFormat: z.enum(QR_FORMATS).optional(),

@@ -4,23 +4,25 @@ import { SystemInfo } from "../../lib/vipps/config"
 
 export const PLUGIN_NAME = "medusa-payment-vipps-mobilepay"
 
-/** Our version from our package.json, found upward from here (the source tree and the build differ in depth). */
-function pluginVersion(): string {
-  let dir = __dirname
-  for (let i = 0; i < 8; i++) {
+/** Version of the package named `name`, found in the package.json files above `start`. */
+function versionAbove(start: string, name: string): string | undefined {
+  let dir = start
+  for (let i = 0; i < 10; i++) {
     const file = path.join(dir, "package.json")
     if (fs.existsSync(file)) {
       const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string }
-      if (pkg.name === PLUGIN_NAME && pkg.version) return pkg.version
+      if (pkg.name === name && pkg.version) return pkg.version
     }
     dir = path.dirname(dir)
   }
-  return "unknown"
+  return undefined
 }
 
 function medusaVersion(): string {
   try {
-    return (require("@medusajs/framework/package.json") as { version: string }).version
+    return (
+      versionAbove(path.dirname(require.resolve("@medusajs/framework/utils")), "@medusajs/framework") ?? "2"
+    )
   } catch {
     return "2"
   }
@@ -34,7 +36,8 @@ export function systemInfo(): SystemInfo {
     systemName: "medusa",
     systemVersion: medusaVersion(),
     pluginName: PLUGIN_NAME,
-    pluginVersion: pluginVersion(),
+    // The source tree and the build sit at different depths below our package.json.
+    pluginVersion: versionAbove(__dirname, PLUGIN_NAME) ?? "unknown",
   }
   return cached
 }

@@ -1,6 +1,11 @@
 import { inspect } from "node:util"
 import { VippsClient } from "../client"
-import { VippsApiError, VippsNetworkError, VippsRequestValidationError, VippsResponseValidationError } from "../errors"
+import {
+  VippsApiError,
+  VippsNetworkError,
+  VippsRequestValidationError,
+  VippsResponseValidationError,
+} from "../errors"
 import { TokenCache } from "../token-cache"
 import { amount, json, modification, problem, startTestServer } from "./test-server"
 
@@ -90,7 +95,9 @@ describe("VippsClient against a real HTTP server", () => {
   it("shares one in-flight token request among 100 concurrent calls on a cold cache", async () => {
     server.always(GET, (_r, res) => json(res, 404, problem(404)))
     const c = client()
-    const results = await Promise.allSettled(Array.from({ length: 100 }, () => c.epayment.getPayment(REFERENCE)))
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, () => c.epayment.getPayment(REFERENCE)),
+    )
     expect(results.every((r) => r.status === "rejected")).toBe(true)
     expect(server.count("POST /accesstoken/get")).toBe(1)
     expect(server.count(GET)).toBe(100)
@@ -104,7 +111,9 @@ describe("VippsClient against a real HTTP server", () => {
     server.always(GET, (_r, res) => json(res, 404, problem(404)))
     await expect(client().epayment.getPayment(REFERENCE)).rejects.toMatchObject({ status: 404 })
     expect(server.count("POST /accesstoken/get")).toBe(2)
-    const auths = server.requests.filter((r) => r.path.endsWith(REFERENCE)).map((r) => r.headers.authorization)
+    const auths = server.requests
+      .filter((r) => r.path.endsWith(REFERENCE))
+      .map((r) => r.headers.authorization)
     expect(auths).toHaveLength(2)
     expect(auths[0]).not.toEqual(auths[1])
   })
@@ -133,7 +142,9 @@ describe("VippsClient against a real HTTP server", () => {
     })
     server.always(CAPTURE, (_r, res) => json(res, 200, modification(REFERENCE, 2500)))
     await client().epayment.capturePayment(REFERENCE, amount(2500), "capture-capt_03")
-    const keys = server.requests.filter((r) => r.path.endsWith("/capture")).map((r) => r.headers["idempotency-key"])
+    const keys = server.requests
+      .filter((r) => r.path.endsWith("/capture"))
+      .map((r) => r.headers["idempotency-key"])
     expect(keys).toEqual(["capture-capt_03", "capture-capt_03"])
   })
 

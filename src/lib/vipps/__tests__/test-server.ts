@@ -81,7 +81,12 @@ export async function startTestServer() {
   }
 }
 
-export function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function json(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     "Content-Type": status >= 400 ? "application/problem+json" : "application/json",

@@ -53,9 +53,9 @@ describe("token cache", () => {
     const results = await Promise.allSettled([cache.get("k", failing), cache.get("k", failing)])
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"])
     expect(calls).toBe(1)
-    await expect(cache.get("k", async () => ({ accessToken: "ok", expiresAt: Date.now() + 1000 }))).resolves.toBe(
-      "ok",
-    )
+    await expect(
+      cache.get("k", async () => ({ accessToken: "ok", expiresAt: Date.now() + 1000 })),
+    ).resolves.toBe("ok")
   })
 })
 
@@ -78,7 +78,8 @@ describe("retry policy", () => {
   })
 
   it("never retries client errors except the documented transient ones", () => {
-    for (const status of [400, 401, 403, 404, 409, 422]) expect(nextDelay(api(status), 1, 0, options)).toBeNull()
+    for (const status of [400, 401, 403, 404, 409, 422])
+      expect(nextDelay(api(status), 1, 0, options)).toBeNull()
     expect(nextDelay(api(400, 6160), 1, 0, options, () => 1)).toBe(100)
     expect(nextDelay(api(423), 1, 0, options, () => 1)).toBe(100)
   })
