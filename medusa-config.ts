@@ -14,7 +14,6 @@ const returnUrl = `${storefrontUrl}/checkout/vipps/return?reference={reference}&
 const common = {
   apiBaseUrl,
   returnUrl,
-  webhookSecret: process.env.VIPPS_WEBHOOK_SECRET,
   maxAttempts: 4,
   timeoutMs: 5_000,
 }
@@ -47,6 +46,7 @@ module.exports = defineConfig({
               subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
               merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
               referencePrefix: "test-no",
+              webhookSecret: process.env.VIPPS_WEBHOOK_SECRET,
               storeName: "Demo Store",
               paymentDescription: "{store_name} order {reference}",
             },
@@ -62,6 +62,7 @@ module.exports = defineConfig({
               subscriptionKey: process.env.MOBILEPAY_SUBSCRIPTION_KEY ?? "sim-dk-subscription-key",
               merchantSerialNumber: process.env.MOBILEPAY_MSN ?? "654321",
               referencePrefix: "test-dk",
+              webhookSecret: process.env.MOBILEPAY_WEBHOOK_SECRET,
             },
           },
           {
@@ -75,6 +76,7 @@ module.exports = defineConfig({
               subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
               merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
               referencePrefix: "test-direct",
+              webhookSecret: process.env.DIRECT_WEBHOOK_SECRET,
               autoCapture: true,
             },
           },

@@ -1,4 +1,7 @@
+import net from "node:net"
 import { RunningSimulator, startSimulator } from "../../src/simulator"
+import { VippsClient } from "../../src/lib/vipps/client"
+import { EPAYMENT_WEBHOOK_EVENTS } from "../../src/lib/vipps/schemas"
 
 /** The two sales units medusa-config.ts registers (pp_vipps_vipps / pp_vipps_direct, and pp_vipps_mobilepay). */
 export const NORWAY = {
@@ -18,18 +21,57 @@ export const DENMARK = {
   name: "Demo Store Denmark",
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.on("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Which registration of medusa-config.ts uses which sales unit and which env var holds its webhook secret. */
+const REGISTRATIONS = [
+  { id: "vipps", merchant: NORWAY, secretEnv: "VIPPS_WEBHOOK_SECRET" },
+  { id: "mobilepay", merchant: DENMARK, secretEnv: "MOBILEPAY_WEBHOOK_SECRET" },
+  { id: "direct", merchant: NORWAY, secretEnv: "DIRECT_WEBHOOK_SECRET" },
+]
+
 /**
  * Starts the ePayment simulator before Medusa boots (this hook is registered before the test runner's)
- * and points medusa-config.ts at it through VIPPS_API_BASE_URL.
+ * and points medusa-config.ts at it through VIPPS_API_BASE_URL. With `webhooks`, Medusa's port is fixed
+ * up front and each registration's webhook URL is registered through the Webhooks API, as a merchant
+ * would; the secrets reach medusa-config.ts through the environment.
  */
-export function useSimulator(): { readonly current: RunningSimulator } {
+export function useSimulator(options: { webhooks?: boolean } = {}): { readonly current: RunningSimulator } {
   const holder: { current?: RunningSimulator } = {}
   beforeAll(async () => {
     holder.current = await startSimulator({
       merchants: [NORWAY, DENMARK],
-      webhookRetry: { attempts: 5, baseDelayMs: 50 },
+      webhookRetry: { attempts: 6, baseDelayMs: 100 },
     })
     process.env.VIPPS_API_BASE_URL = holder.current.url
+    if (options.webhooks) {
+      const port = await freePort()
+      process.env.PORT = String(port)
+      for (const registration of REGISTRATIONS) {
+        const client = new VippsClient({
+          clientId: registration.merchant.clientId,
+          clientSecret: registration.merchant.clientSecret,
+          subscriptionKey: registration.merchant.subscriptionKey,
+          merchantSerialNumber: registration.merchant.msn,
+          baseUrl: holder.current.url,
+          systemInfo: { systemName: "medusa", systemVersion: "test", pluginName: "tests", pluginVersion: "0" },
+        })
+        const { secret } = await client.webhooks.register({
+          url: `http://localhost:${port}/hooks/vipps/${registration.id}`,
+          events: [...EPAYMENT_WEBHOOK_EVENTS],
+        })
+        process.env[registration.secretEnv] = secret
+      }
+    }
   })
   afterAll(async () => {
     await holder.current?.stop()

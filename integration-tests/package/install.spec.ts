@@ -11,13 +11,18 @@ const root = path.resolve(__dirname, "../..")
 const medusaBin = path.join(root, "node_modules/.bin/medusa")
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  return execFileSync(cmd, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 64 * 1024 * 1024,
-  })
+  try {
+    return execFileSync(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string }
+    throw new Error(`${cmd} ${args.join(" ")} failed:\n${stdout?.slice(-3000)}\n${stderr?.slice(-3000)}`)
+  }
 }
 
 const server = {
@@ -94,7 +99,7 @@ module.exports = defineConfig({
     )
     fs.writeFileSync(
       path.join(dir, "check.js"),
-      `module.exports = async ({ container }) => {
+      `exports.default = async ({ container }) => {
   const providers = await container.resolve("payment").listPaymentProviders({})
   const entry = require.resolve("medusa-payment-vipps-mobilepay/providers/vipps", { paths: [process.cwd()] })
   console.log("RESULT " + JSON.stringify({ providers: providers.map((p) => p.id), entry }))
@@ -103,7 +108,11 @@ module.exports = defineConfig({
     )
     // Medusa itself comes from the repository's node_modules (the folder is inside it); peers are not re-installed.
     run("npm", ["install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--prefer-offline"], dir)
-    run(medusaBin, ["db:migrate", "--skip-links"], dir, { DATABASE_URL: databaseUrl })
+    // The medusa CLI only runs in a folder whose package.json names @medusajs/medusa.
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))
+    pkg.dependencies["@medusajs/medusa"] = "2.21.2"
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2))
+    run(medusaBin, ["db:migrate", "--execute-safe-links"], dir, { DATABASE_URL: databaseUrl })
     const output = run(medusaBin, ["exec", "./check.js"], dir, { DATABASE_URL: databaseUrl })
     const result = JSON.parse(/RESULT (.*)/.exec(output)![1])
     expect(result.providers).toContain("pp_vipps_vipps")

@@ -1,4 +1,3 @@
-/* eslint-disable no-console -- the CLI's whole job is to print the banner */
 import { startSimulator } from "./index"
 
 /**

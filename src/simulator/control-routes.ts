@@ -21,7 +21,8 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
 
 function optionalNumber(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null) return undefined
-  if (typeof value !== "number" || !Number.isFinite(value)) throw badRequest(undefined, `${name} must be a number`)
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw badRequest(undefined, `${name} must be a number`)
   return value
 }
 
@@ -32,7 +33,8 @@ function times(value: unknown): number | undefined {
 }
 
 function operation(value: unknown): OperationName | "*" {
-  if (value === "*" || (OPERATION_NAMES as readonly unknown[]).includes(value)) return value as OperationName | "*"
+  if (value === "*" || (OPERATION_NAMES as readonly unknown[]).includes(value))
+    return value as OperationName | "*"
   throw badRequest(undefined, `operation must be "*" or one of ${OPERATION_NAMES.join(", ")}`)
 }
 
@@ -41,12 +43,20 @@ function timeValue(value: unknown): string | number {
   throw badRequest(undefined, "time must be an ISO string or epoch milliseconds")
 }
 
-function paymentAction(control: SimulatorControl, reference: string, action: string, body: Body): SimResponse {
+function paymentAction(
+  control: SimulatorControl,
+  reference: string,
+  action: string,
+  body: Body,
+): SimResponse {
   const selector = { msn: optionalString(body.msn) }
   const amount = optionalNumber(body.amount, "amount")
   switch (action) {
     case "approve":
-      return json(200, control.approve(reference, { ...selector, phoneNumber: optionalString(body.phoneNumber) }))
+      return json(
+        200,
+        control.approve(reference, { ...selector, phoneNumber: optionalString(body.phoneNumber) }),
+      )
     case "reject":
       return json(200, control.reject(reference, selector))
     case "expire":
@@ -86,7 +96,10 @@ function faultSpec(body: Body): FaultSpec {
     status: optionalNumber(body.status, "status"),
     code: optionalString(body.code),
     detail: optionalString(body.detail),
-    retryAfter: typeof body.retryAfter === "number" || typeof body.retryAfter === "string" ? body.retryAfter : undefined,
+    retryAfter:
+      typeof body.retryAfter === "number" || typeof body.retryAfter === "string"
+        ? body.retryAfter
+        : undefined,
     latencyMs: optionalNumber(body.latencyMs, "latencyMs"),
     cutConnection: cut as FaultSpec["cutConnection"],
   }
@@ -120,7 +133,8 @@ function route(control: SimulatorControl, request: SimRequest, path: string): Si
   const segments = path.split("/").filter(Boolean).map(decodeURIComponent)
   const [resource, id, action] = segments
 
-  if (resource === "health" && method === "GET") return json(200, { ok: true, now: control.now().toISOString() })
+  if (resource === "health" && method === "GET")
+    return json(200, { ok: true, now: control.now().toISOString() })
   if (resource === "reset" && method === "POST") {
     control.reset({ tokens: body.tokens === true })
     return json(200, { ok: true })

@@ -13,7 +13,12 @@ import type { WebhookRegistrationRecord } from "./webhooks"
  */
 
 export type PaymentSelector = { msn?: string }
-export type DeliveryFilter = { reference?: string; eventName?: string; state?: WebhookDelivery["state"]; url?: string }
+export type DeliveryFilter = {
+  reference?: string
+  eventName?: string
+  state?: WebhookDelivery["state"]
+  url?: string
+}
 export type WaitOptions = { timeoutMs?: number; intervalMs?: number }
 
 export class SimulatorControl {
@@ -43,7 +48,7 @@ export class SimulatorControl {
   /** The user approves in the app. */
   approve(reference: string, options: PaymentSelector & { phoneNumber?: string } = {}): SimPayment {
     const payment = this.state.payments.lookup(reference, options.msn)
-    this.state.payments.approve(payment, options.phoneNumber ?? this.state.testUser.phoneNumber)
+    this.state.payments.approve(payment, options.phoneNumber ?? this.state.approverFor(payment))
     return structuredClone(payment)
   }
 
@@ -139,7 +144,13 @@ export class SimulatorControl {
   /** Fail the next `times` calls of an operation with `status` (default 500), optionally with Retry-After. */
   failNext(
     operation: OperationName | "*",
-    options: { times?: number; status?: number; code?: string; detail?: string; retryAfter?: number | string } = {},
+    options: {
+      times?: number
+      status?: number
+      code?: string
+      detail?: string
+      retryAfter?: number | string
+    } = {},
   ): number {
     return this.injectFault({ ...options, operation, status: options.status ?? 500 })
   }
@@ -150,7 +161,10 @@ export class SimulatorControl {
   }
 
   /** Destroy the socket without a response, by default after the operation took effect. */
-  cutConnection(operation: OperationName | "*", options: { times?: number; when?: "before" | "after" } = {}): number {
+  cutConnection(
+    operation: OperationName | "*",
+    options: { times?: number; when?: "before" | "after" } = {},
+  ): number {
     return this.injectFault({ operation, times: options.times, cutConnection: options.when ?? "after" })
   }
 
@@ -180,7 +194,11 @@ export class SimulatorControl {
     this.injectWebhookFault({ ...filter, kind: "duplicate", times })
   }
 
-  delayWebhooks(times = 1, delayMs = 1000, filter: Omit<WebhookFaultSpec, "kind" | "times" | "delayMs"> = {}): void {
+  delayWebhooks(
+    times = 1,
+    delayMs = 1000,
+    filter: Omit<WebhookFaultSpec, "kind" | "times" | "delayMs"> = {},
+  ): void {
     this.injectWebhookFault({ ...filter, kind: "delay", times, delayMs })
   }
 
@@ -213,7 +231,9 @@ export class SimulatorControl {
     return this.state.sender
       .list()
       .filter((d) => !filter.reference || d.reference === filter.reference)
-      .filter((d) => !filter.eventName || d.eventName === filter.eventName || d.eventType === filter.eventName)
+      .filter(
+        (d) => !filter.eventName || d.eventName === filter.eventName || d.eventType === filter.eventName,
+      )
       .filter((d) => !filter.state || d.state === filter.state)
       .filter((d) => !filter.url || d.url === filter.url)
   }
@@ -234,13 +254,18 @@ export class SimulatorControl {
     for (;;) {
       const value = predicate()
       if (value) return value
-      if (Date.now() > deadline) throw new Error(`waitFor: condition not met within ${options.timeoutMs ?? 5000} ms`)
+      if (Date.now() > deadline)
+        throw new Error(`waitFor: condition not met within ${options.timeoutMs ?? 5000} ms`)
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 10))
     }
   }
 
   /** Waits until at least `count` deliveries match the filter and are no longer pending. */
-  waitForWebhooks(count: number, filter: DeliveryFilter = {}, options: WaitOptions = {}): Promise<WebhookDelivery[]> {
+  waitForWebhooks(
+    count: number,
+    filter: DeliveryFilter = {},
+    options: WaitOptions = {},
+  ): Promise<WebhookDelivery[]> {
     return this.waitFor(() => {
       const list = this.webhookDeliveries(filter).filter((d) => d.state !== "pending")
       return list.length >= count ? list : undefined

@@ -14,17 +14,28 @@ export function landingPage(state: SimulatorState, request: SimRequest): SimResp
 }
 
 /** `POST /landing/approve|reject` (form field `token`): acts, then 303 to the returnUrl or a done page. */
-export function landingAction(state: SimulatorState, request: SimRequest, action: "approve" | "reject"): SimResponse {
+export function landingAction(
+  state: SimulatorState,
+  request: SimRequest,
+  action: "approve" | "reject",
+): SimResponse {
   const token = formBody(request).get("token") ?? request.url.searchParams.get("token") ?? ""
   const payment = state.payments.findByToken(token)
   if (!payment) return html(404, renderNotFoundPage())
   const merchantName = state.merchantName(payment.msn)
   try {
-    if (action === "approve") state.payments.approve(payment, state.testUser.phoneNumber)
+    if (action === "approve") state.payments.approve(payment, state.approverFor(payment))
     else state.payments.reject(payment)
   } catch (error) {
     if (!(error instanceof ApiError)) throw error
-    return html(409, renderStatusPage(payment, merchantName, `This payment can no longer be changed: it is ${payment.state}.`))
+    return html(
+      409,
+      renderStatusPage(
+        payment,
+        merchantName,
+        `This payment can no longer be changed: it is ${payment.state}.`,
+      ),
+    )
   }
   const redirects = payment.userFlow === "WEB_REDIRECT" || payment.userFlow === "NATIVE_REDIRECT"
   if (redirects && payment.returnUrl) {
@@ -44,5 +55,10 @@ export async function qrImage(state: SimulatorState, request: SimRequest): Promi
     payment.qrFormat?.format,
     payment.qrFormat?.size,
   )
-  return { status: 200, body: image.body, contentType: image.contentType, headers: { "cache-control": "no-store" } }
+  return {
+    status: 200,
+    body: image.body,
+    contentType: image.contentType,
+    headers: { "cache-control": "no-store" },
+  }
 }

@@ -76,7 +76,9 @@ export function createPayment(state: SimulatorState, request: SimRequest): SimRe
     const payment = state.payments.create(call.msn, validated, call.idempotencyKey ?? null)
     return json(
       201,
-      payment.redirectUrl ? { redirectUrl: payment.redirectUrl, reference: payment.reference } : { reference: payment.reference },
+      payment.redirectUrl
+        ? { redirectUrl: payment.redirectUrl, reference: payment.reference }
+        : { reference: payment.reference },
     )
   })
 }
@@ -132,15 +134,14 @@ export function forceApprove(state: SimulatorState, request: SimRequest, referen
   if (body.token !== undefined && body.token !== payment.landingToken) {
     throw badRequest("10030", "The token does not belong to this payment.")
   }
-  let phoneNumber = state.testUser.phoneNumber
-  const wanted = payment.customer && "phoneNumber" in payment.customer ? payment.customer.phoneNumber : undefined
+  let phoneNumber = state.approverFor(payment)
   if (body.customer && "phoneNumber" in body.customer) {
+    const wanted =
+      payment.customer && "phoneNumber" in payment.customer ? payment.customer.phoneNumber : undefined
     if (wanted && wanted !== body.customer.phoneNumber) {
       throw badRequest("10020", "The customer does not match the payment's customer.")
     }
     phoneNumber = body.customer.phoneNumber
-  } else if (wanted) {
-    phoneNumber = wanted
   }
   state.payments.approve(payment, phoneNumber)
   return { status: 200 }

@@ -36,7 +36,10 @@ export class FaultInjector {
   private nextId = 1
 
   add(spec: FaultSpec): number {
-    if (spec.status !== undefined && (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)) {
+    if (
+      spec.status !== undefined &&
+      (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)
+    ) {
       throw new TypeError(`Invalid fault status ${spec.status}`)
     }
     const times = spec.times ?? 1

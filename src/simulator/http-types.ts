@@ -50,7 +50,9 @@ export function jsonBody(request: SimRequest): unknown {
   try {
     return JSON.parse(text)
   } catch {
-    throw badRequest(undefined, "The request body is not valid JSON.", [{ name: "body", reason: "Invalid JSON." }])
+    throw badRequest(undefined, "The request body is not valid JSON.", [
+      { name: "body", reason: "Invalid JSON." },
+    ])
   }
 }
 

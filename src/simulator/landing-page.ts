@@ -92,5 +92,8 @@ ${back}`,
 }
 
 export function renderNotFoundPage(): string {
-  return page("Payment not found", `<h1 id="status">Payment not found</h1><p>The link is invalid or has expired.</p>`)
+  return page(
+    "Payment not found",
+    `<h1 id="status">Payment not found</h1><p>The link is invalid or has expired.</p>`,
+  )
 }

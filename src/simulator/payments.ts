@@ -19,7 +19,13 @@ export type PaymentEngineOptions = {
   onEvent: (payment: SimPayment, event: SimEvent) => void
 }
 
-export type ProfileGrant = { sub: string; msn: string; reference: string; scopes: string[]; phoneNumber: string }
+export type ProfileGrant = {
+  sub: string
+  msn: string
+  reference: string
+  scopes: string[]
+  phoneNumber: string
+}
 
 const FINAL_UNAPPROVED = new Set(["ABORTED", "EXPIRED", "TERMINATED"])
 
@@ -79,7 +85,9 @@ export class PaymentEngine {
       qrFormat: request.qrFormat,
       landingToken,
       createdAt: now,
-      expiresAt: longLiving ? Date.parse(request.expiresAt as string) : now + this.options.paymentLifetimeMs(),
+      expiresAt: longLiving
+        ? Date.parse(request.expiresAt as string)
+        : now + this.options.paymentLifetimeMs(),
       longLiving,
       aggregate: { authorized: 0, captured: 0, refunded: 0, cancelled: 0 },
       events: [],
@@ -198,7 +206,8 @@ export class PaymentEngine {
 
   capture(payment: SimPayment, amount: SimAmount, idempotencyKey: string | null): void {
     this.refresh(payment)
-    if (payment.state === "CREATED") throw badRequest("6080", "Cannot capture before the payment is reserved.")
+    if (payment.state === "CREATED")
+      throw badRequest("6080", "Cannot capture before the payment is reserved.")
     if (FINAL_UNAPPROVED.has(payment.state)) {
       throw badRequest("6200", `The payment cannot be captured: it is ${payment.state}.`)
     }

@@ -13,13 +13,27 @@ import type { OperationName } from "./types"
 
 const MAX_BODY_BYTES = 1024 * 1024
 
-type Handler = (state: SimulatorState, request: SimRequest, params: string[]) => SimResponse | Promise<SimResponse>
+type Handler = (
+  state: SimulatorState,
+  request: SimRequest,
+  params: string[],
+) => SimResponse | Promise<SimResponse>
 type Route = { method: string; pattern: RegExp; operation: OperationName; handler: Handler }
 
 const REF = "([^/]+)"
 const ROUTES: Route[] = [
-  { method: "POST", pattern: /^\/accesstoken\/get\/?$/i, operation: "accessToken", handler: services.accessToken },
-  { method: "POST", pattern: /^\/epayment\/v1\/payments\/?$/, operation: "createPayment", handler: epayment.createPayment },
+  {
+    method: "POST",
+    pattern: /^\/accesstoken\/get\/?$/i,
+    operation: "accessToken",
+    handler: services.accessToken,
+  },
+  {
+    method: "POST",
+    pattern: /^\/epayment\/v1\/payments\/?$/,
+    operation: "createPayment",
+    handler: epayment.createPayment,
+  },
   {
     method: "GET",
     pattern: new RegExp(`^/epayment/v1/payments/${REF}/events$`),
@@ -32,22 +46,30 @@ const ROUTES: Route[] = [
     operation: "getPayment",
     handler: (s, r, [ref]) => epayment.getPayment(s, r, ref),
   },
-  ...(["capture", "refund", "cancel"] as const).map(
-    (op): Route => ({
-      method: "POST",
-      pattern: new RegExp(`^/epayment/v1/payments/${REF}/${op}$`),
-      operation: op,
-      handler: (s, r, [ref]) => epayment.modifyPayment(s, r, ref, op),
-    }),
-  ),
+  ...(["capture", "refund", "cancel"] as const).map((op): Route => ({
+    method: "POST",
+    pattern: new RegExp(`^/epayment/v1/payments/${REF}/${op}$`),
+    operation: op,
+    handler: (s, r, [ref]) => epayment.modifyPayment(s, r, ref, op),
+  })),
   {
     method: "POST",
     pattern: new RegExp(`^/epayment/v1/test/payments/${REF}/approve$`),
     operation: "forceApprove",
     handler: (s, r, [ref]) => epayment.forceApprove(s, r, ref),
   },
-  { method: "POST", pattern: /^\/webhooks\/v1\/webhooks\/?$/, operation: "registerWebhook", handler: services.registerWebhook },
-  { method: "GET", pattern: /^\/webhooks\/v1\/webhooks\/?$/, operation: "listWebhooks", handler: services.listWebhooks },
+  {
+    method: "POST",
+    pattern: /^\/webhooks\/v1\/webhooks\/?$/,
+    operation: "registerWebhook",
+    handler: services.registerWebhook,
+  },
+  {
+    method: "GET",
+    pattern: /^\/webhooks\/v1\/webhooks\/?$/,
+    operation: "listWebhooks",
+    handler: services.listWebhooks,
+  },
   {
     method: "DELETE",
     pattern: new RegExp(`^/webhooks/v1/webhooks/${REF}$`),
@@ -61,12 +83,25 @@ const ROUTES: Route[] = [
     handler: (s, r, [sub]) => services.userinfo(s, r, sub),
   },
   { method: "GET", pattern: /^\/landing\/?$/, operation: "landing", handler: landingPage },
-  { method: "POST", pattern: /^\/landing\/approve$/, operation: "landing", handler: (s, r) => landingAction(s, r, "approve") },
-  { method: "POST", pattern: /^\/landing\/reject$/, operation: "landing", handler: (s, r) => landingAction(s, r, "reject") },
+  {
+    method: "POST",
+    pattern: /^\/landing\/approve$/,
+    operation: "landing",
+    handler: (s, r) => landingAction(s, r, "approve"),
+  },
+  {
+    method: "POST",
+    pattern: /^\/landing\/reject$/,
+    operation: "landing",
+    handler: (s, r) => landingAction(s, r, "reject"),
+  },
   { method: "GET", pattern: /^\/qr\/?$/, operation: "qr", handler: qrImage },
 ]
 
-function match(method: string, path: string): { route: Route; params: string[] } | { allowed: string[] } | null {
+function match(
+  method: string,
+  path: string,
+): { route: Route; params: string[] } | { allowed: string[] } | null {
   const allowed: string[] = []
   for (const route of ROUTES) {
     const m = route.pattern.exec(path)
@@ -95,7 +130,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   })
 }
 
-function flatHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
+function flatHeaders(
+  headers: Record<string, string | string[] | number | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value)
@@ -128,7 +165,8 @@ function serialize(response: SimResponse): { body: Buffer; headers: Record<strin
   } else {
     body = Buffer.from(JSON.stringify(response.body), "utf8")
   }
-  if (body.length > 0 || response.contentType) headers["content-type"] = response.contentType ?? "application/json"
+  if (body.length > 0 || response.contentType)
+    headers["content-type"] = response.contentType ?? "application/json"
   headers["content-length"] = String(body.length)
   return { body, headers }
 }
@@ -143,7 +181,12 @@ export function createSimulatorServer(state: SimulatorState, control: SimulatorC
     let rawBody: Buffer = Buffer.alloc(0)
     const request: SimRequest = { method, url, pathAndQuery: req.url ?? "/", headers: req.headers, rawBody }
     let operation: OperationName | null = null
-    const log = (status: number | null, response: SimResponse | null, headers: Record<string, string>, cut: boolean) =>
+    const log = (
+      status: number | null,
+      response: SimResponse | null,
+      headers: Record<string, string>,
+      cut: boolean,
+    ) =>
       state.requestLog.add({
         at: new Date(started).toISOString(),
         method,
@@ -173,7 +216,11 @@ export function createSimulatorServer(state: SimulatorState, control: SimulatorC
       const found = match(method, url.pathname)
       if (!found) throw new ApiError({ status: 404, detail: `No such endpoint: ${method} ${url.pathname}` })
       if ("allowed" in found) {
-        throw new ApiError({ status: 405, detail: `Method ${method} not allowed`, headers: { allow: found.allowed.join(", ") } })
+        throw new ApiError({
+          status: 405,
+          detail: `Method ${method} not allowed`,
+          headers: { allow: found.allowed.join(", ") },
+        })
       }
       operation = found.route.operation
       const plan = state.faults.take(operation)

@@ -4,7 +4,7 @@ import { IdempotencyStore } from "./idempotency"
 import { PaymentEngine } from "./payments"
 import { RequestLog } from "./request-log"
 import { TokenStore } from "./tokens"
-import type { SimulatorMerchant, SimulatorTestUser } from "./types"
+import type { SimPayment, SimulatorMerchant, SimulatorTestUser } from "./types"
 import { DEFAULT_TEST_USER } from "./userinfo"
 import { WebhookFaultInjector } from "./webhook-faults"
 import { WebhookSender, type WebhookRetryOptions } from "./webhook-sender"
@@ -95,6 +95,13 @@ export class SimulatorState {
 
   merchant(msn: string): SimulatorMerchant | undefined {
     return this.merchants.find((m) => m.msn === msn)
+  }
+
+  /** Who approves when nobody says: the payment's customer (PUSH_MESSAGE), else the test user. */
+  approverFor(payment: SimPayment): string {
+    return payment.customer && "phoneNumber" in payment.customer
+      ? payment.customer.phoneNumber
+      : this.testUser.phoneNumber
   }
 
   merchantName(msn: string): string {

@@ -75,7 +75,10 @@ export class TokenStore {
       throw unauthorized("Access denied due to invalid subscription key.")
     }
     if (msn !== undefined && msn !== merchant.msn) {
-      throw new ApiError({ status: 401, detail: "The Merchant-Serial-Number does not belong to this client." })
+      throw new ApiError({
+        status: 401,
+        detail: "The Merchant-Serial-Number does not belong to this client.",
+      })
     }
     return this.issueBody(merchant)
   }
@@ -133,7 +136,9 @@ export class TokenStore {
   }
 
   private mint(merchant: SimulatorMerchant, issuedAt: number, expiresAt: number): string {
-    const head = base64url(JSON.stringify({ typ: "JWT", alg: "RS256", x5t: randomBytes(20).toString("base64url") }))
+    const head = base64url(
+      JSON.stringify({ typ: "JWT", alg: "RS256", x5t: randomBytes(20).toString("base64url") }),
+    )
     const payload = base64url(
       JSON.stringify({
         aud: "00000002-0000-0000-c000-000000000000",

@@ -108,7 +108,8 @@ export function isAcceptableUrl(value: unknown, allowHttp: boolean): boolean {
     return false
   }
   if (url.protocol === "https:") return url.hostname.length > 0
-  if (url.protocol === "http:") return url.hostname.length > 0 && (allowHttp || LOOPBACK_HOSTS.has(url.hostname))
+  if (url.protocol === "http:")
+    return url.hostname.length > 0 && (allowHttp || LOOPBACK_HOSTS.has(url.hostname))
   return !FORBIDDEN_SCHEMES.has(url.protocol) && /^[a-z][a-z0-9+.-]*:$/i.test(url.protocol)
 }
 
@@ -132,9 +133,11 @@ export function schemaError(error: z.ZodError): ApiError {
 
 function checkAmountValue(value: unknown, field: string): void {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_AMOUNT_VALUE) {
-    throw badRequest("4040", `${field} must be an integer in minor units between 0 and ${MAX_AMOUNT_VALUE}.`, [
-      { name: field, reason: "Invalid amount." },
-    ])
+    throw badRequest(
+      "4040",
+      `${field} must be an integer in minor units between 0 and ${MAX_AMOUNT_VALUE}.`,
+      [{ name: field, reason: "Invalid amount." }],
+    )
   }
 }
 
@@ -183,7 +186,8 @@ function checkScope(profile: unknown): void {
   if (unknown.length > 0 || scopes.length === 0) {
     throw badRequest("4080", `Invalid scope: ${unknown.join(" ") || "(empty)"}.`)
   }
-  if (scopes.includes("nin")) throw badRequest("5030", "The sales unit is not allowed to request the nin scope.")
+  if (scopes.includes("nin"))
+    throw badRequest("5030", "The sales unit is not allowed to request the nin scope.")
 }
 
 export type CreateValidationContext = { merchant: SimulatorMerchant; now: number; allowHttpUrls: boolean }
@@ -201,7 +205,11 @@ export function validateCreatePayment(body: unknown, ctx: CreateValidationContex
   if (isObject(body.amount)) checkAmountValue(body.amount.value, "amount.value")
   checkCustomer(body.customer)
   for (const field of ["returnUrl", "receiptUrl"]) {
-    if (body[field] !== undefined && body[field] !== null && !isAcceptableUrl(body[field], ctx.allowHttpUrls)) {
+    if (
+      body[field] !== undefined &&
+      body[field] !== null &&
+      !isAcceptableUrl(body[field], ctx.allowHttpUrls)
+    ) {
       throw badRequest("4090", `${field} is not a valid URL (https:// or a custom scheme).`, [
         { name: field, reason: "Must use HTTPS or a custom URL scheme." },
       ])
@@ -219,9 +227,21 @@ export function validateCreatePayment(body: unknown, ctx: CreateValidationContex
   const parsed = SimCreatePaymentRequest.safeParse(body)
   if (!parsed.success) throw schemaError(parsed.error)
   const request = parsed.data
+  checkReceipt(request)
   checkFlowRules(request)
   checkMerchantRules(request, ctx)
   return request
+}
+
+/** Order Management 2.3.24 requires `unitPrice` whenever `unitInfo` is given. */
+function checkReceipt(request: SimCreatePaymentRequest): void {
+  request.receipt?.orderLines.forEach((line, index) => {
+    if (line.unitInfo && line.unitInfo.unitPrice === undefined) {
+      throw badRequest(undefined, "One or more validation errors occurred.", [
+        { name: `receipt.orderLines.${index}.unitInfo.unitPrice`, reason: "The property is required." },
+      ])
+    }
+  })
 }
 
 function checkFlowRules(request: SimCreatePaymentRequest): void {
@@ -259,7 +279,11 @@ function checkMerchantRules(request: SimCreatePaymentRequest, ctx: CreateValidat
   }
 }
 
-function checkExpiresAt(request: SimCreatePaymentRequest, expiresAt: string, ctx: CreateValidationContext): void {
+function checkExpiresAt(
+  request: SimCreatePaymentRequest,
+  expiresAt: string,
+  ctx: CreateValidationContext,
+): void {
   if (request.paymentMethod.type === "CARD") {
     throw badRequest("4160", "Long-living payments cannot use paymentMethod CARD.")
   }

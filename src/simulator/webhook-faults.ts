@@ -71,7 +71,13 @@ export class WebhookFaultInjector {
 
   /** Decides, for one new delivery, which faults apply (consuming counted faults). */
   decide(eventName: string, eventType: string, reference: string): WebhookFaultDecision {
-    const decision: WebhookFaultDecision = { drop: false, duplicate: false, delayMs: 0, reorder: false, labels: [] }
+    const decision: WebhookFaultDecision = {
+      drop: false,
+      duplicate: false,
+      delayMs: 0,
+      reorder: false,
+      labels: [],
+    }
     const seen = new Set<WebhookFaultKind>()
     for (const fault of this.faults) {
       if (fault.remaining <= 0 || seen.has(fault.kind)) continue
@@ -86,7 +92,8 @@ export class WebhookFaultInjector {
     if (chaos) {
       if (!decision.drop && this.roll(chaos.dropRate)) this.apply(decision, "drop", 0)
       if (!decision.duplicate && this.roll(chaos.duplicateRate)) this.apply(decision, "duplicate", 0)
-      if (decision.delayMs === 0 && this.roll(chaos.delayRate)) this.apply(decision, "delay", chaos.delayMs ?? 200)
+      if (decision.delayMs === 0 && this.roll(chaos.delayRate))
+        this.apply(decision, "delay", chaos.delayMs ?? 200)
       if (!decision.reorder && this.roll(chaos.reorderRate)) this.apply(decision, "reorder", 0)
     }
     return decision

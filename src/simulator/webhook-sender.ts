@@ -252,7 +252,11 @@ export class WebhookSender {
     const registration = this.registry.get(delivery.registrationId)
     const started = Date.now()
     const record = (entry: Omit<DeliveryAttempt, "at" | "durationMs">, ok: boolean) => {
-      delivery.attempts.push({ at: new Date(started).toISOString(), durationMs: Date.now() - started, ...entry })
+      delivery.attempts.push({
+        at: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        ...entry,
+      })
       return ok
     }
     if (!registration) return Promise.resolve(record({ error: "registration deleted" }, false))

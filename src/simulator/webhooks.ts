@@ -23,9 +23,11 @@ export class WebhookRegistry {
     for (const event of unique) {
       const count = this.list(msn).filter((r) => r.events.includes(event)).length
       if (count >= MAX_REGISTRATIONS_PER_EVENT) {
-        throw badRequest(undefined, `At most ${MAX_REGISTRATIONS_PER_EVENT} webhooks can be registered per event.`, [
-          { name: "events", reason: `Too many registrations for ${event}.` },
-        ])
+        throw badRequest(
+          undefined,
+          `At most ${MAX_REGISTRATIONS_PER_EVENT} webhooks can be registered per event.`,
+          [{ name: "events", reason: `Too many registrations for ${event}.` }],
+        )
       }
     }
     const record: WebhookRegistrationRecord = {
@@ -55,7 +57,9 @@ export class WebhookRegistry {
 
   delete(msn: string, id: string): void {
     if (!UUID_PATTERN.test(id)) {
-      throw badRequest(undefined, "The webhook id must be a UUID.", [{ name: "id", reason: "Must be a UUID." }])
+      throw badRequest(undefined, "The webhook id must be a UUID.", [
+        { name: "id", reason: "Must be a UUID." },
+      ])
     }
     const record = this.registrations.get(id)
     if (!record || record.msn !== msn) throw notFound(`No webhook with id ${id}.`)

@@ -60,6 +60,15 @@ export const VippsOptionsSchema = z
       .optional(),
     /** Secret returned when the webhook was registered; needed to accept webhooks. */
     webhookSecret: z.string().min(1).optional(),
+    /**
+     * The public webhook URL as registered at Vipps MobilePay (e.g. https://shop.example/hooks/vipps/vipps).
+     * Its host and path are what Vipps signs; set it when a proxy rewrites the Host header or the path.
+     */
+    webhookUrl: z.url({ protocol: /^https?$/, error: "webhookUrl must be an http(s) URL" }).optional(),
+    /** Largest accepted difference between a webhook's x-ms-date and now. */
+    webhookToleranceSeconds: z.number().int().positive().default(300),
+    /** Reconciliation: sessions younger than this are left to the storefront and webhooks. */
+    reconcileAfterSeconds: z.number().int().min(0).default(60),
     /** Profile sharing scope, e.g. "name email phoneNumber address". */
     profileScope: z
       .string()

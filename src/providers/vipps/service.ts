@@ -28,7 +28,7 @@ import type {
   WebhookActionResult,
 } from "@medusajs/framework/types"
 import { assertPayableAmount, fromMinorUnits, normalizeCurrency, toMinorUnits } from "../../lib/money"
-import { idempotencyKey, referenceFromSessionId } from "../../lib/reference"
+import { idempotencyKey, referenceFromSessionId, sessionIdFromReference } from "../../lib/reference"
 import { VippsClient } from "../../lib/vipps/client"
 import { VippsApiError } from "../../lib/vipps/errors"
 import type { GetPaymentResponse, ModificationResponse } from "../../lib/vipps/schemas"
@@ -99,6 +99,11 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
   /** Only the webhook route needs it. */
   get webhookSecret(): string | undefined {
     return this.options_.webhookSecret
+  }
+
+  /** The session a reference of this registration belongs to, or null for someone else's reference. */
+  sessionIdFor(reference: string): string | null {
+    return sessionIdFromReference(reference, this.options_.referencePrefix)
   }
 
   async initiatePayment({

@@ -1,6 +1,11 @@
 import http from "node:http"
 import type { AddressInfo } from "node:net"
-import { DEFAULT_SIMULATOR_MERCHANT, startSimulator, type RunningSimulator, type SimulatorOptions } from "../index"
+import {
+  DEFAULT_SIMULATOR_MERCHANT,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from "../index"
 import type { SimulatorMerchant } from "../types"
 
 /** Shared test helpers: a plain fetch-based API caller, payment factories, a webhook receiver, polling. */
@@ -149,7 +154,11 @@ export function errorCode(body: Loose): string | undefined {
 }
 
 /** Polls until `check` returns a truthy value; fails after the deadline (no blind sleeps). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, intervalMs = 10): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5000,
+  intervalMs = 10,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {

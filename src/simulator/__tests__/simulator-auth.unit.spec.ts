@@ -70,9 +70,9 @@ describe("simulator: access tokens and authentication", () => {
       headers: { Authorization: token },
     })
     expect(basic.status).toBe(401)
-    expect((await api.call("GET", `/epayment/v1/payments/${reference}`, { token: "forged.token.value" })).status).toBe(
-      401,
-    )
+    expect(
+      (await api.call("GET", `/epayment/v1/payments/${reference}`, { token: "forged.token.value" })).status,
+    ).toBe(401)
     expect((await api.call("GET", "/webhooks/v1/webhooks", { token: null })).status).toBe(401)
   })
 
@@ -108,7 +108,9 @@ describe("simulator: access tokens and authentication", () => {
     const noKey = await api.call("GET", path, { headers: { "Ocp-Apim-Subscription-Key": undefined } })
     expect(noKey.status).toBe(400)
     expect(noKey.body.extraDetails).toEqual([expect.objectContaining({ name: "Ocp-Apim-Subscription-Key" })])
-    expect((await api.call("GET", path, { headers: { "Merchant-Serial-Number": undefined } })).status).toBe(400)
+    expect((await api.call("GET", path, { headers: { "Merchant-Serial-Number": undefined } })).status).toBe(
+      400,
+    )
     for (const header of [
       "Vipps-System-Name",
       "Vipps-System-Version",
@@ -118,7 +120,9 @@ describe("simulator: access tokens and authentication", () => {
       const res = await api.call("GET", path, { headers: { [header]: "x".repeat(31) } })
       expect(res.status).toBe(400)
     }
-    expect((await api.call("GET", path, { headers: { "Vipps-System-Name": "x".repeat(30) } })).status).toBe(200)
+    expect((await api.call("GET", path, { headers: { "Vipps-System-Name": "x".repeat(30) } })).status).toBe(
+      200,
+    )
 
     const body = { modificationAmount: { currency: "NOK", value: 100 } }
     const capture = `${path}/capture`

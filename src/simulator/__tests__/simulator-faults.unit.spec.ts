@@ -37,7 +37,11 @@ describe("simulator: API fault injection", () => {
     const limited = await api.modify("capture", reference, 1_000, `cap-${reference}`)
     expect(limited.status).toBe(429)
     expect(limited.headers.get("retry-after")).toBe("2")
-    sim.control.failNext("capture", { status: 400, code: "6280", detail: "Capture failed, please try again later" })
+    sim.control.failNext("capture", {
+      status: 400,
+      code: "6280",
+      detail: "Capture failed, please try again later",
+    })
     const transient = await api.modify("capture", reference, 1_000, `cap-${reference}`)
     expect(errorCode(transient.body)).toBe("6280")
     // Injected failures are not remembered under the key: the retry goes through.

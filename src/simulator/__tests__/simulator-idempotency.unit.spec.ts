@@ -17,7 +17,10 @@ describe("simulator: idempotency", () => {
     const first = await api.call("POST", "/epayment/v1/payments", { body, idempotencyKey: key })
     // Same body with other key order / whitespace still counts as the same body.
     const reordered = JSON.stringify(Object.fromEntries(Object.entries(body).reverse()), null, 2)
-    const second = await api.call("POST", "/epayment/v1/payments", { rawBody: reordered, idempotencyKey: key })
+    const second = await api.call("POST", "/epayment/v1/payments", {
+      rawBody: reordered,
+      idempotencyKey: key,
+    })
     expect(first.status).toBe(201)
     expect(second.status).toBe(201)
     expect(second.text).toBe(first.text)
@@ -50,9 +53,10 @@ describe("simulator: idempotency", () => {
     const events = (await api.events(reference)).body as Array<{ name: string }>
     expect(events.filter((e) => e.name === "CAPTURED")).toHaveLength(1)
     // A new key captures again.
-    expect((await api.modify("capture", reference, 1_000, `capture-${reference}-2`)).body.aggregate.capturedAmount.value).toBe(
-      4_000,
-    )
+    expect(
+      (await api.modify("capture", reference, 1_000, `capture-${reference}-2`)).body.aggregate.capturedAmount
+        .value,
+    ).toBe(4_000)
   })
 
   it("refund: replay without a second refund; different body → 409 (4150)", async () => {

@@ -153,13 +153,18 @@ describe("simulator: payment state machine and aggregate", () => {
 
   it("rejects modifications in another currency (4040) and zero amounts", async () => {
     const reference = await api.authorizedPayment(3_000)
-    expect(errorCode((await api.modify("capture", reference, 100, `c-${reference}-1`, "DKK")).body)).toBe("4040")
+    expect(errorCode((await api.modify("capture", reference, 100, `c-${reference}-1`, "DKK")).body)).toBe(
+      "4040",
+    )
     expect(errorCode((await api.modify("capture", reference, 0, `c-${reference}-2`)).body)).toBe("4040")
   })
 
   it("lists every event with its own pspReference, amount, timestamp, idempotencyKey and success", async () => {
     const reference = newReference()
-    await api.createPayment({ reference, amount: { currency: "NOK", value: 10_000 } }, `create-key-${reference}`)
+    await api.createPayment(
+      { reference, amount: { currency: "NOK", value: 10_000 } },
+      `create-key-${reference}`,
+    )
     await api.forceApprove(reference)
     await api.modify("capture", reference, 4_000, `cap-key-${reference}`)
     await api.modify("refund", reference, 1_000, `ref-key-${reference}`)
@@ -169,8 +174,17 @@ describe("simulator: payment state machine and aggregate", () => {
     const res = await api.events(reference)
     expect(res.status).toBe(200)
     const events = res.body as Array<Record<string, unknown>>
-    expect(events.map((e) => e.name)).toEqual(["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED", "REFUNDED"])
-    expect(events.map((e) => (e.amount as { value: number }).value)).toEqual([10_000, 10_000, 4_000, 1_000, 6_000, 500])
+    expect(events.map((e) => e.name)).toEqual([
+      "CREATED",
+      "AUTHORIZED",
+      "CAPTURED",
+      "REFUNDED",
+      "CANCELLED",
+      "REFUNDED",
+    ])
+    expect(events.map((e) => (e.amount as { value: number }).value)).toEqual([
+      10_000, 10_000, 4_000, 1_000, 6_000, 500,
+    ])
     expect(events.map((e) => e.idempotencyKey)).toEqual([
       `create-key-${reference}`,
       null,
@@ -199,8 +213,20 @@ describe("simulator: payment state machine and aggregate", () => {
   it("keeps payments per merchant: another MSN cannot see them", async () => {
     const other = await startTestSimulator({
       merchants: [
-        { clientId: "a", clientSecret: "a-secret", subscriptionKey: "a-key", msn: "111111", currencies: ["NOK"] },
-        { clientId: "b", clientSecret: "b-secret", subscriptionKey: "b-key", msn: "222222", currencies: ["NOK"] },
+        {
+          clientId: "a",
+          clientSecret: "a-secret",
+          subscriptionKey: "a-key",
+          msn: "111111",
+          currencies: ["NOK"],
+        },
+        {
+          clientId: "b",
+          clientSecret: "b-secret",
+          subscriptionKey: "b-key",
+          msn: "222222",
+          currencies: ["NOK"],
+        },
       ],
     })
     try {

@@ -92,9 +92,21 @@ describe("simulator: create-payment validation", () => {
       { paymentMethod: { type: "CARD" } },
       { metadata: { a: "1", b: "2", c: "3", d: "4", e: "5" } },
       { amount: { currency: "DKK", value: 1 } },
-      { customer: { phoneNumber: "4712345678" }, profile: { scope: "name email address phoneNumber birthDate" } },
+      {
+        customer: { phoneNumber: "4712345678" },
+        profile: { scope: "name email address phoneNumber birthDate" },
+      },
       { receipt, receiptUrl: "https://shop.example.com/receipt/1" },
-      { industryData: { airlineData: { agencyInvoiceNumber: "1", airlineCode: "074", airlineDesignatorCode: "KL", passengerName: "FLYER / MARY MS." } } },
+      {
+        industryData: {
+          airlineData: {
+            agencyInvoiceNumber: "1",
+            airlineCode: "074",
+            airlineDesignatorCode: "KL",
+            passengerName: "FLYER / MARY MS.",
+          },
+        },
+      },
     ]) {
       const res = await api.createPayment(overrides)
       expect([res.status, res.text]).toEqual([201, expect.any(String)])
@@ -127,10 +139,16 @@ describe("simulator: create-payment validation", () => {
     const webRedirect = await api.createPayment({ expiresAt: minutesAhead(sim, 60), receipt })
     expect(webRedirect.status).toBe(400)
     expect(webRedirect.body.extraDetails).toEqual([expect.objectContaining({ name: "expiresAt" })])
-    expect(errorCode((await api.createPayment({ ...qr, expiresAt: minutesAhead(sim, 60) })).body)).toBe("6130")
-    expect(errorCode((await api.createPayment({ ...qr, expiresAt: minutesAhead(sim, 9), receipt })).body)).toBe("6120")
+    expect(errorCode((await api.createPayment({ ...qr, expiresAt: minutesAhead(sim, 60) })).body)).toBe(
+      "6130",
+    )
     expect(
-      errorCode((await api.createPayment({ ...qr, expiresAt: minutesAhead(sim, 60 * 24 * 61), receipt })).body),
+      errorCode((await api.createPayment({ ...qr, expiresAt: minutesAhead(sim, 9), receipt })).body),
+    ).toBe("6120")
+    expect(
+      errorCode(
+        (await api.createPayment({ ...qr, expiresAt: minutesAhead(sim, 60 * 24 * 61), receipt })).body,
+      ),
     ).toBe("6110")
     const notAllowed = await restricted.createPayment({
       ...qr,
@@ -151,7 +169,10 @@ describe("simulator: create-payment validation", () => {
   })
 
   it("invalid JSON → 400", async () => {
-    const res = await api.call("POST", "/epayment/v1/payments", { rawBody: "{not json", idempotencyKey: "k-json" })
+    const res = await api.call("POST", "/epayment/v1/payments", {
+      rawBody: "{not json",
+      idempotencyKey: "k-json",
+    })
     expect(res.status).toBe(400)
     expect(res.body.extraDetails[0]).toMatchObject({ name: "body" })
   })

@@ -2,13 +2,29 @@ import { createHash, createHmac } from "node:crypto"
 import { WebhookEvent } from "../../lib/vipps/schemas"
 import { verifyWebhook } from "../../lib/webhook-signature"
 import type { RunningSimulator } from "../index"
-import { Api, eventually, newReference, startReceiver, startTestSimulator, type ReceivedWebhook, type WebhookReceiver } from "./helpers"
+import {
+  Api,
+  eventually,
+  newReference,
+  startReceiver,
+  startTestSimulator,
+  type ReceivedWebhook,
+  type WebhookReceiver,
+} from "./helpers"
 
 /** The signing algorithm of the fact sheet (section 15), written independently of lib/webhook-signature. */
-function independentSignature(secret: string, pathAndQuery: string, date: string, host: string, body: Buffer | string) {
+function independentSignature(
+  secret: string,
+  pathAndQuery: string,
+  date: string,
+  host: string,
+  body: Buffer | string,
+) {
   const contentHash = createHash("sha256").update(body).digest("base64")
   const stringToSign = ["POST", pathAndQuery, `${date};${host};${contentHash}`].join("\n")
-  const signature = createHmac("sha256", Buffer.from(secret, "utf8")).update(stringToSign, "utf8").digest("base64")
+  const signature = createHmac("sha256", Buffer.from(secret, "utf8"))
+    .update(stringToSign, "utf8")
+    .digest("base64")
   return {
     contentHash,
     signature,
@@ -91,7 +107,9 @@ describe("simulator: Webhooks API and deliveries", () => {
     expect(created.secret.length).toBeGreaterThan(20)
     const list = await api.call("GET", "/webhooks/v1/webhooks")
     expect(list.body).toEqual({
-      webhooks: [{ id: created.id, url: `${receiver.url}/hooks/vipps`, events: ["epayments.payment.captured.v1"] }],
+      webhooks: [
+        { id: created.id, url: `${receiver.url}/hooks/vipps`, events: ["epayments.payment.captured.v1"] },
+      ],
     })
     expect(list.text).not.toContain(created.secret)
 
@@ -145,15 +163,32 @@ describe("simulator: Webhooks API and deliveries", () => {
       expect(hook.path).toBe(path)
       expect(hook.headers.host).toBe(`127.0.0.1:${receiver.port}`)
       expect(hook.headers["content-type"]).toContain("application/json")
-      const expected = independentSignature(secret, path, String(hook.headers["x-ms-date"]), hook.headers.host as string, hook.rawBody)
+      const expected = independentSignature(
+        secret,
+        path,
+        String(hook.headers["x-ms-date"]),
+        hook.headers.host as string,
+        hook.rawBody,
+      )
       expect(hook.headers["x-ms-content-sha256"]).toBe(expected.contentHash)
       expect(hook.headers.authorization).toBe(expected.authorization)
       expect(Math.abs(Date.parse(String(hook.headers["x-ms-date"])) - Date.now())).toBeLessThan(60_000)
       expect(
-        verifyWebhook({ secret, pathAndQuery: path, host: `127.0.0.1:${receiver.port}`, body: hook.rawBody, headers: hook.headers }),
+        verifyWebhook({
+          secret,
+          pathAndQuery: path,
+          host: `127.0.0.1:${receiver.port}`,
+          body: hook.rawBody,
+          headers: hook.headers,
+        }),
       ).toEqual({ ok: true })
       expect(WebhookEvent.safeParse(hook.body).success).toBe(true)
-      expect(hook.body).toMatchObject({ msn: "123456", reference, success: true, amount: { currency: "NOK", value: 10_000 } })
+      expect(hook.body).toMatchObject({
+        msn: "123456",
+        reference,
+        success: true,
+        amount: { currency: "NOK", value: 10_000 },
+      })
     }
     const [created, authorized, captured] = receiver.received.map((h) => h.body)
     expect(created.idempotencyKey).toBe(`create-${reference}`)
@@ -199,10 +234,18 @@ describe("simulator: Webhooks API and deliveries", () => {
     await api.forceApprove(reference)
     await api.modify("capture", reference, 10_000, `capture-${reference}`)
     await eventually(() => names(receiver.received, reference).includes("CAPTURED"))
-    expect(names(receiver.received, reference)).toEqual(["CREATED", "AUTHORIZED", "AUTHORIZED", "AUTHORIZED", "CAPTURED"])
+    expect(names(receiver.received, reference)).toEqual([
+      "CREATED",
+      "AUTHORIZED",
+      "AUTHORIZED",
+      "AUTHORIZED",
+      "CAPTURED",
+    ])
     const authorized = sim.control.webhookDeliveries({ reference, eventName: "AUTHORIZED" })[0]
     expect(authorized.attempts.map((a) => a.status)).toEqual([503, 503, 200])
-    const gaps = [1, 2].map((i) => Date.parse(authorized.attempts[i].at) - Date.parse(authorized.attempts[i - 1].at))
+    const gaps = [1, 2].map(
+      (i) => Date.parse(authorized.attempts[i].at) - Date.parse(authorized.attempts[i - 1].at),
+    )
     expect(gaps[0]).toBeGreaterThanOrEqual(15) // base delay 20 ms
     expect(gaps[1]).toBeGreaterThanOrEqual(35) // doubled
   })
@@ -214,7 +257,13 @@ describe("simulator: Webhooks API and deliveries", () => {
     await api.createPayment({ reference })
     sim.control.approve(reference)
     await eventually(() => names(receiver.received, reference).includes("AUTHORIZED"))
-    expect(names(receiver.received, reference)).toEqual(["CREATED", "CREATED", "CREATED", "CREATED", "AUTHORIZED"])
+    expect(names(receiver.received, reference)).toEqual([
+      "CREATED",
+      "CREATED",
+      "CREATED",
+      "CREATED",
+      "AUTHORIZED",
+    ])
     const created = sim.control.webhookDeliveries({ reference, eventName: "CREATED" })[0]
     expect(created.state).toBe("failed")
     expect(created.attempts).toHaveLength(4)
@@ -245,7 +294,9 @@ describe("simulator: Webhooks API and deliveries", () => {
     sim.control.approve(a)
     sim.control.approve(b)
     await eventually(
-      () => names(receiver.received, a).includes("AUTHORIZED") && names(receiver.received, b).includes("AUTHORIZED"),
+      () =>
+        names(receiver.received, a).includes("AUTHORIZED") &&
+        names(receiver.received, b).includes("AUTHORIZED"),
     )
     expect(names(receiver.received, a)).toEqual(["CREATED", "CREATED", "CREATED", "CREATED", "AUTHORIZED"])
     expect(names(receiver.received, b)).toEqual(["CREATED", "AUTHORIZED"])
@@ -317,7 +368,9 @@ describe("simulator: Webhooks API and deliveries", () => {
         await api.createPayment({ reference })
       }
       await sim.control.waitForWebhookIdle()
-      const labels = references.map((ref) => sim.control.webhookDeliveries({ reference: ref })[0].faults.join("+"))
+      const labels = references.map((ref) =>
+        sim.control.webhookDeliveries({ reference: ref })[0].faults.join("+"),
+      )
       sim.control.setWebhookChaos(null)
       return labels
     }

@@ -1,0 +1,229 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import axios from "axios"
+import { webhookHeaders } from "../../src/lib/webhook-signature"
+import { reconcileVippsPayments } from "../../src/sync/reconcile"
+import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { answerOnLandingPage } from "../helpers/shopper"
+import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
+
+jest.setTimeout(120_000)
+
+const sim = useSimulator({ webhooks: true })
+
+async function ordersOfCart(container: MedusaContainer, cartId: string) {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+  return data as { order_id: string }[]
+}
+
+async function sessionState(container: MedusaContainer, sessionId: string) {
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const [session] = await payments.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
+  return { status: session.status, authorized: !!session.authorized_at, payment: session.payment, data: session.data }
+}
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let store: SeededStore
+    let shop: ReturnType<typeof storefront>
+    let admin: { headers: Record<string, string> }
+    const hookUrl = () => `http://localhost:${process.env.PORT}/hooks/vipps/vipps`
+
+    beforeAll(async () => {
+      store = await seedStore(
+        getContainer(),
+        [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
+        [{ label: "mug", amounts: { nok: 249.5 } }],
+      )
+      shop = storefront(api, store)
+      admin = await adminHeaders(api, getContainer())
+    })
+
+    async function startPayment() {
+      const cart = await shop.createCart("nok", [{ label: "mug", quantity: 2 }])
+      const { session } = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
+      return { cart, session, reference: session.data.reference as string }
+    }
+
+    /** A delivery signed exactly as Vipps MobilePay signs it, sent straight to Medusa. */
+    function signedEvent(reference: string, name = "AUTHORIZED", overrides: Record<string, unknown> = {}) {
+      const body = JSON.stringify({
+        msn: NORWAY.msn,
+        reference,
+        pspReference: "psp-test",
+        name,
+        amount: { currency: "NOK", value: 49900 },
+        timestamp: new Date().toISOString(),
+        idempotencyKey: null,
+        success: true,
+        ...overrides,
+      })
+      const url = new URL(hookUrl())
+      const headers = webhookHeaders({
+        secret: process.env.VIPPS_WEBHOOK_SECRET!,
+        pathAndQuery: url.pathname,
+        host: url.host,
+        date: new Date().toUTCString(),
+        body,
+      })
+      return { body, headers }
+    }
+
+    const post = (body: string, headers: Record<string, string>, url = hookUrl()) =>
+      axios.post(url, body, {
+        headers: { ...headers, "content-type": "application/json" },
+        validateStatus: () => true,
+        transformRequest: [(d) => d],
+      })
+
+    it("creates exactly one order from the webhook alone when the shopper never returns", async () => {
+      const { cart, reference } = await startPayment()
+      await answerOnLandingPage((await sim.current.control.getPayment(reference))!.redirectUrl!, "approve")
+      const orders = await eventually(async () => {
+        const found = await ordersOfCart(getContainer(), cart.id)
+        return found.length > 0 && found
+      })
+      expect(orders).toHaveLength(1)
+      const delivery = await eventually(async () =>
+        sim.current.control.webhookDeliveries({ reference, eventName: "AUTHORIZED" }).find((d) => d.state === "delivered"),
+      )
+      expect(delivery.attempts.at(-1)?.status).toBe(200)
+      // The storefront returning late gets the same order.
+      const late = await shop.complete(cart.id)
+      expect(late.data.type).toBe("order")
+      expect(late.data.order.id).toBe(orders[0].order_id)
+      expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(1)
+    })
+
+    it("gives one order, one payment and one authorization when storefront and webhook arrive together", async () => {
+      const { cart, session, reference } = await startPayment()
+      sim.current.control.dropWebhooks(1, { reference })
+      sim.current.control.approve(reference)
+      const event = signedEvent(reference)
+      const [webhook, completion] = await Promise.all([post(event.body, event.headers), shop.complete(cart.id)])
+      expect(webhook.status).toBe(200)
+      expect(completion.status).toBe(200)
+      expect(completion.data.type).toBe("order")
+      expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(1)
+      const state = await sessionState(getContainer(), session.id)
+      expect(state.authorized).toBe(true)
+      const payments = await getContainer()
+        .resolve<IPaymentModuleService>(Modules.PAYMENT)
+        .listPayments({ payment_session_id: session.id })
+      expect(payments).toHaveLength(1)
+      expect(sim.current.control.getPayment(reference)!.events.filter((e) => e.name === "AUTHORIZED")).toHaveLength(1)
+    })
+
+    it("ends the same with duplicated, delayed and reordered webhooks", async () => {
+      const { cart, reference } = await startPayment()
+      sim.current.control.duplicateWebhooks(2)
+      sim.current.control.delayWebhooks(1, 500)
+      sim.current.control.reorderWebhooks(1)
+      sim.current.control.approve(reference)
+      await eventually(async () => (await ordersOfCart(getContainer(), cart.id)).length > 0)
+      await sim.current.control.waitForWebhookIdle({ timeoutMs: 15_000 })
+      const deliveries = sim.current.control.webhookDeliveries({ reference })
+      expect(deliveries.length).toBeGreaterThanOrEqual(2)
+      expect(deliveries.every((d) => d.state === "delivered")).toBe(true)
+      // Extra copies sent by hand are answered 200 and change nothing.
+      const again = signedEvent(reference)
+      expect((await post(again.body, again.headers)).status).toBe(200)
+      expect((await post(again.body, again.headers)).status).toBe(200)
+      expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(1)
+    })
+
+    it("lets the reconciliation job create the order when the webhook is dropped", async () => {
+      const { cart, reference } = await startPayment()
+      sim.current.control.dropWebhooks(10, { reference })
+      sim.current.control.approve(reference)
+      expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(0)
+      const report = await reconcileVippsPayments(getContainer(), { now: new Date(Date.now() + 120_000) })
+      expect(report.outcomes.authorized).toBeGreaterThanOrEqual(1)
+      expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(1)
+      // A second run finds nothing left to do for it.
+      await reconcileVippsPayments(getContainer(), { now: new Date(Date.now() + 120_000) })
+      expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(1)
+    })
+
+    it("marks the session failed when the shopper rejects", async () => {
+      const { session, reference } = await startPayment()
+      await answerOnLandingPage(sim.current.control.getPayment(reference)!.redirectUrl!, "reject")
+      const state = await eventually(async () => {
+        const s = await sessionState(getContainer(), session.id)
+        return s.status === "error" && s
+      })
+      expect(state.data).toMatchObject({ state: "ABORTED", failureReason: expect.stringMatching(/cancelled/) })
+    })
+
+    describe("rejects what Vipps MobilePay did not send, changing nothing", () => {
+      const cases: [string, (e: { body: string; headers: Record<string, string> }) => [string, Record<string, string>], number][] = [
+        ["a forged signature", (e) => [e.body, { ...e.headers, authorization: e.headers.authorization.replace(/Signature=.{4}/, "Signature=AAAA") }], 401],
+        ["an altered body", (e) => [e.body.replace('"success":true', '"success":false'), e.headers], 401],
+        ["a stale date", (e) => [e.body, { ...e.headers, "x-ms-date": new Date(Date.now() - 3600_000).toUTCString() }], 401],
+        ["missing headers", (e) => [e.body, { "content-type": "application/json" }], 401],
+      ]
+      it.each(cases)("%s", async (_name, tamper, status) => {
+        const { cart, session, reference } = await startPayment()
+        sim.current.control.dropWebhooks(10, { reference })
+        sim.current.control.approve(reference)
+        const [body, headers] = tamper(signedEvent(reference))
+        const response = await post(body, headers)
+        expect(response.status).toBe(status)
+        expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(0)
+        expect((await sessionState(getContainer(), session.id)).authorized).toBe(false)
+      })
+
+      it("a wrong secret", async () => {
+        const { cart, reference } = await startPayment()
+        sim.current.control.dropWebhooks(10, { reference })
+        sim.current.control.approve(reference)
+        const body = signedEvent(reference).body
+        const url = new URL(hookUrl())
+        const headers = webhookHeaders({ secret: "not-the-secret", pathAndQuery: url.pathname, host: url.host, date: new Date().toUTCString(), body })
+        expect((await post(body, headers)).status).toBe(401)
+        expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(0)
+      })
+
+      it("malformed JSON, correctly signed", async () => {
+        const body = "{not json"
+        const url = new URL(hookUrl())
+        const headers = webhookHeaders({ secret: process.env.VIPPS_WEBHOOK_SECRET!, pathAndQuery: url.pathname, host: url.host, date: new Date().toUTCString(), body })
+        expect((await post(body, headers)).status).toBe(400)
+      })
+
+      it("an unknown registration", async () => {
+        const event = signedEvent("test-no-payses-01ABCDEFGHJKMNPQRSTVWXYZ00")
+        expect((await post(event.body, event.headers, hookUrl().replace(/vipps$/, "nope"))).status).toBe(404)
+      })
+    })
+
+    it("records a capture and a refund made in the portal without sending them again", async () => {
+      const { cart, reference } = await startPayment()
+      sim.current.control.approve(reference)
+      await eventually(async () => (await ordersOfCart(getContainer(), cart.id)).length > 0)
+      const [{ order_id }] = await ordersOfCart(getContainer(), cart.id)
+
+      sim.current.control.capture(reference, 30000)
+      const payment = await eventually(async () => {
+        const { data } = await api.get(`/admin/orders/${order_id}?fields=payment_collections.payments.captures.*,payment_collections.payments.data`, admin)
+        const p = data.order.payment_collections[0].payments[0]
+        return p.captures.length === 1 && p
+      })
+      expect(payment.captures[0].amount).toBe(300)
+
+      sim.current.control.refund(reference, 10000)
+      await eventually(async () => {
+        const { data } = await api.get(`/admin/orders/${order_id}?fields=payment_collections.payments.data`, admin)
+        return data.order.payment_collections[0].payments[0].data.outsideMedusa?.refundedAmount === 10000
+      })
+      await sim.current.control.waitForWebhookIdle({ timeoutMs: 15_000 })
+      const modifications = sim.current.control
+        .requests()
+        .filter((r) => r.method === "POST" && /\/(capture|refund)$/.test(r.path) && r.path.includes(reference))
+      expect(modifications).toHaveLength(0)
+      expect(sim.current.control.getPayment(reference)!.aggregate).toMatchObject({ captured: 30000, refunded: 10000 })
+    })
+  },
+})
