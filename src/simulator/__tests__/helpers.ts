@@ -31,7 +31,7 @@ export function newReference(prefix = "simtest"): string {
 }
 
 export async function startTestSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  return startSimulator({ webhookRetry: { attempts: 4, baseDelayMs: 20, reorderHoldMs: 300 }, ...options })
+  return startSimulator({ webhookRetry: { attempts: 4, baseDelayMs: 20, reorderHoldMs: 1000 }, ...options })
 }
 
 export class Api {
