@@ -4,6 +4,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import axios from "axios"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
+import vippsWebhooks from "../../src/scripts/vipps-webhooks"
 import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
@@ -224,6 +225,26 @@ medusaIntegrationTestRunner({
         .filter((r) => r.method === "POST" && /\/(capture|refund)$/.test(r.path) && r.path.includes(reference))
       expect(modifications).toHaveLength(0)
       expect(sim.current.control.getPayment(reference)!.aggregate).toMatchObject({ captured: 30000, refunded: 10000 })
+    })
+  
+    it("registers, lists and deletes the store's webhook with the merchant command", async () => {
+      const lines: string[] = []
+      const log = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line))
+      try {
+        const url = "https://shop.example.com/hooks/vipps/vipps"
+        await vippsWebhooks({ container: getContainer(), args: ["register", "vipps", url] } as never)
+        const registered = sim.current.control.webhookRegistrations().find((r) => r.url === url)!
+        expect(registered.events).toHaveLength(8)
+        expect(lines.join("\n")).toContain(registered.secret)
+
+        await vippsWebhooks({ container: getContainer(), args: ["list", "vipps"] } as never)
+        expect(lines.some((l) => l.includes(registered.id) && l.includes(url))).toBe(true)
+
+        await vippsWebhooks({ container: getContainer(), args: ["delete", "vipps", registered.id] } as never)
+        expect(sim.current.control.webhookRegistrations().some((r) => r.id === registered.id)).toBe(false)
+      } finally {
+        log.mockRestore()
+      }
     })
   },
 })

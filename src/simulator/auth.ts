@@ -1,5 +1,5 @@
 import type { SimRequest } from "./http-types"
-import { ApiError, unauthorized } from "./problems"
+import { forbidden, unauthorized } from "./problems"
 import type { SimulatorState } from "./state"
 import type { IssuedToken } from "./tokens"
 import type { SimulatorMerchant } from "./types"
@@ -31,10 +31,7 @@ export function authorizeCall(
     throw unauthorized("Access denied due to invalid subscription key.")
   }
   if (msn !== token.msn) {
-    throw new ApiError({
-      status: 403,
-      detail: "The access token does not give access to this Merchant-Serial-Number.",
-    })
+    throw forbidden("The access token does not give access to this Merchant-Serial-Number.")
   }
   const merchant = state.merchant(token.msn)
   if (!merchant) throw unauthorized("The merchant of this token no longer exists.")

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto"
 import type { PaymentEventName } from "../lib/vipps/schemas"
 import type { SimulatorClock } from "./clock"
-import { ApiError, badRequest, conflict, notFound } from "./problems"
+import { badRequest, conflict, notFound } from "./problems"
 import type { SimAmount, SimEvent, SimPayment } from "./types"
 import type { SimCreatePaymentRequest } from "./validation"
 
@@ -304,9 +304,4 @@ export class PaymentEngine {
     this.grants.clear()
     this.pspReferences.clear()
   }
-}
-
-/** Ensures an ApiError-free lookup for places that must not throw (landing page). */
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError
 }

@@ -239,8 +239,9 @@ export function createSimulatorServer(state: SimulatorState, control: SimulatorC
           headers: retryAfter !== undefined ? { "retry-after": String(retryAfter) } : undefined,
         }
       } else {
-        response = await found.route.handler(state, request, found.params)
+        // "after": whatever the operation does (even when it fails) happens before the socket is cut.
         cutAfter = plan.cut === "after"
+        response = await found.route.handler(state, request, found.params)
       }
     } catch (error) {
       if (error instanceof ApiError) {

@@ -1,6 +1,6 @@
 import { authorizeCall } from "./auth"
 import { json, jsonBody, type SimRequest, type SimResponse } from "./http-types"
-import { ApiError, notFound, unauthorized } from "./problems"
+import { forbidden, notFound, unauthorized } from "./problems"
 import type { SimulatorState } from "./state"
 import { userinfoClaims } from "./userinfo"
 import { headerValue, validateRegisterWebhook } from "./validation"
@@ -42,7 +42,7 @@ export function userinfo(state: SimulatorState, request: SimRequest, sub: string
   const grant = state.payments.grant(sub)
   if (!grant) throw notFound("Unknown sub.")
   if (grant.msn !== token.msn) {
-    throw new ApiError({ status: 403, detail: "This sub was not issued to the token's merchant." })
+    throw forbidden("This sub was not issued to the token's merchant.")
   }
   return json(200, userinfoClaims(grant, state.testUser))
 }

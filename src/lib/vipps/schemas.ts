@@ -80,7 +80,7 @@ export const OrderLine = z.strictObject({
   taxPercentage: z.number().int().min(0).max(100),
   unitInfo: z
     .strictObject({
-      unitPrice: z.number().int().min(0).optional(),
+      unitPrice: z.number().int().min(0),
       quantity: z
         .string()
         .max(10)

@@ -1,9 +1,17 @@
 import { MedusaError } from "@medusajs/framework/utils"
-import type { CreatePaymentRequest, Currency } from "../../lib/vipps/schemas"
+import type { CreatePaymentRequest, Currency, Receipt } from "../../lib/vipps/schemas"
 import type { VippsOptions } from "./options"
 import type { StorefrontInput } from "./session-data"
 
-type Known = { reference: string; sessionId: string; currency: Currency; value: number }
+type Known = {
+  reference: string
+  sessionId: string
+  currency: Currency
+  value: number
+  /** The cart being paid, when Medusa has one for the session. */
+  cartId?: string
+  receipt?: Receipt
+}
 
 function fill(template: string, values: Record<string, string | undefined>, encode: boolean): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
@@ -36,6 +44,18 @@ export function buildCreatePaymentRequest(
       MedusaError.Types.INVALID_DATA,
       "userFlow PUSH_MESSAGE needs the customer's phoneNumber",
     )
+  }
+
+  if (input.expiresAt) {
+    if (userFlow !== "QR" && userFlow !== "PUSH_MESSAGE") {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "expiresAt (long-living payment) needs userFlow QR or PUSH_MESSAGE")
+    }
+    if (!known.receipt) {
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        "A long-living payment needs order lines, and this cart's lines do not add up to the payment amount",
+      )
+    }
   }
 
   let returnUrl: string | undefined
@@ -71,6 +91,8 @@ export function buildCreatePaymentRequest(
     customerInteraction: input.customerInteraction ?? options.customerInteraction,
     paymentDescription: description,
     ...(options.profileScope ? { profile: { scope: options.profileScope } } : {}),
+    ...(known.receipt ? { receipt: known.receipt } : {}),
+    ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
     ...(userFlow === "QR"
       ? {
           qrFormat: {

@@ -35,7 +35,9 @@ import type { GetPaymentResponse, ModificationResponse } from "../../lib/vipps/s
 import { medusaDecimal } from "./amount"
 import { SHOPPER_MESSAGES, toMedusaError, WAITING_FOR_APPROVAL } from "./errors"
 import { parseOptions, VippsOptions, VippsOptionsError } from "./options"
+import { cartOfSession } from "./cart-lookup"
 import { buildCreatePaymentRequest } from "./create-payment"
+import { buildReceipt } from "./receipt"
 import { isVippsSessionData, StorefrontInput, VippsSessionData } from "./session-data"
 import { systemInfo } from "./system-info"
 
@@ -134,11 +136,15 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         throw new MedusaError(MedusaError.Types.INVALID_DATA, "Vipps MobilePay needs the payment session id")
       }
       const reference = referenceFromSessionId(sessionId, this.options_.referencePrefix)
+      const cart = await cartOfSession(sessionId)
+      const receipt = cart ? buildReceipt(cart, currency, value) : undefined
       const request = buildCreatePaymentRequest(this.options_, input.data, {
         reference,
         sessionId,
         currency,
         value,
+        cartId: cart?.id,
+        receipt,
       })
       const created = await this.client.epayment.createPayment(request, idempotencyKey("create", sessionId))
 
@@ -150,6 +156,8 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         ...(request.qrFormat ? { qrFormat: request.qrFormat.format } : {}),
         amount: { currency, value },
         state: "CREATED",
+        ...(cart ? { cart_id: cart.id } : {}),
+        ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
       }
       return { id: reference, status: PaymentSessionStatus.PENDING, data: sessionData }
     } catch (error) {

@@ -36,6 +36,8 @@ export const StorefrontInput = z.strictObject({
   returnUrl: z.url().optional(),
   qrFormat: z.enum(QR_FORMATS).optional(),
   qrSize: z.number().int().min(100).max(2000).optional(),
+  /** Long-living payment (QR or PUSH_MESSAGE only): when it expires, RFC 3339, 10 minutes to 60 days ahead. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
 })
 export type StorefrontInput = z.infer<typeof StorefrontInput>
 
@@ -59,6 +61,8 @@ export type VippsSessionData = {
     cancelledAmount: { currency: string; value: number }
   }
   pspReference?: string
+  /** Long-living payments: when Vipps MobilePay expires the payment. */
+  expiresAt?: string
   /** Set when the payment ended without approval, in words a shopper understands. */
   failureReason?: string
 }
