@@ -80,6 +80,20 @@ module.exports = defineConfig({
               autoCapture: true,
             },
           },
+          {
+            // Same Norwegian sales unit with profile sharing: pp_vipps_profile
+            resolve: "./src/providers/vipps",
+            id: "profile",
+            options: {
+              ...common,
+              clientId: process.env.VIPPS_CLIENT_ID ?? "sim-client-id",
+              clientSecret: process.env.VIPPS_CLIENT_SECRET ?? "sim-client-secret",
+              subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
+              merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
+              referencePrefix: "test-profile",
+              profileScope: "name email phoneNumber address",
+            },
+          },
         ],
       },
     },

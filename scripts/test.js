@@ -12,11 +12,23 @@ const [which = "all", ...jestArgs] = process.argv.slice(2)
 const jestBin = require.resolve("jest/bin/jest")
 
 function jest(type, extraEnv, args) {
-  const result = spawnSync(process.execPath, ["--experimental-vm-modules", "--no-warnings=ExperimentalWarning", jestBin, "--config", "jest.config.js", ...args, ...jestArgs], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, TEST_TYPE: type, ...extraEnv },
-  })
+  const result = spawnSync(
+    process.execPath,
+    [
+      "--experimental-vm-modules",
+      "--no-warnings=ExperimentalWarning",
+      jestBin,
+      "--config",
+      "jest.config.js",
+      ...args,
+      ...jestArgs,
+    ],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, TEST_TYPE: type, ...extraEnv },
+    },
+  )
   return result.status ?? 1
 }
 

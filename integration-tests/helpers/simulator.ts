@@ -63,7 +63,12 @@ export function useSimulator(options: { webhooks?: boolean } = {}): { readonly c
           subscriptionKey: registration.merchant.subscriptionKey,
           merchantSerialNumber: registration.merchant.msn,
           baseUrl: holder.current.url,
-          systemInfo: { systemName: "medusa", systemVersion: "test", pluginName: "tests", pluginVersion: "0" },
+          systemInfo: {
+            systemName: "medusa",
+            systemVersion: "test",
+            pluginName: "tests",
+            pluginVersion: "0",
+          },
         })
         const { secret } = await client.webhooks.register({
           url: `http://localhost:${port}/hooks/vipps/${registration.id}`,
@@ -85,7 +90,10 @@ export function useSimulator(options: { webhooks?: boolean } = {}): { readonly c
 }
 
 /** Polls until `check` returns a truthy value, or fails after the deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {

@@ -105,13 +105,17 @@ export function storefront(api: AxiosInstance, store: SeededStore) {
   const headers = { "x-publishable-api-key": store.publishableKey }
   return {
     headers,
-    async createCart(currency: string, items: { label: string; quantity?: number }[]) {
+    async createCart(
+      currency: string,
+      items: { label: string; quantity?: number }[],
+      extra: Record<string, unknown> = { email: "shopper@example.com" },
+    ) {
       const { data } = await api.post(
         "/store/carts",
         {
           region_id: store.regions[currency].id,
           sales_channel_id: store.salesChannelId,
-          email: "shopper@example.com",
+          ...extra,
           items: items.map((i) => ({ variant_id: store.variants[i.label], quantity: i.quantity ?? 1 })),
         },
         { headers },

@@ -17,7 +17,12 @@ medusaIntegrationTestRunner({
       store = await seedStore(
         getContainer(),
         [
-          { name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps", "pp_vipps_direct"] },
+          {
+            name: "Norway",
+            currency: "nok",
+            country: "no",
+            providers: ["pp_vipps_vipps", "pp_vipps_direct"],
+          },
           { name: "Denmark", currency: "dkk", country: "dk", providers: ["pp_vipps_mobilepay"] },
           { name: "Finland", currency: "eur", country: "fi", providers: ["pp_vipps_mobilepay"] },
           { name: "United States", currency: "usd", country: "us", providers: ["pp_vipps_vipps"] },
@@ -136,10 +141,14 @@ medusaIntegrationTestRunner({
       await api.post(`/admin/payments/${payment.id}/refund`, { amount: 50.5 }, admin)
       expect(vipps(reference).aggregate.refunded).toBe(15050)
 
-      const over = await api.post(`/admin/payments/${payment.id}/refund`, { amount: 400 }, {
-        ...admin,
-        validateStatus: () => true,
-      })
+      const over = await api.post(
+        `/admin/payments/${payment.id}/refund`,
+        { amount: 400 },
+        {
+          ...admin,
+          validateStatus: () => true,
+        },
+      )
       expect(over.status).toBe(400)
       expect(vipps(reference).aggregate.refunded).toBe(15050)
     })

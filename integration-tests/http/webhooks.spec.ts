@@ -15,14 +15,23 @@ const sim = useSimulator({ webhooks: true })
 
 async function ordersOfCart(container: MedusaContainer, cartId: string) {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+  const { data } = await query.graph({
+    entity: "order_cart",
+    fields: ["order_id"],
+    filters: { cart_id: cartId },
+  })
   return data as { order_id: string }[]
 }
 
 async function sessionState(container: MedusaContainer, sessionId: string) {
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const [session] = await payments.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
-  return { status: session.status, authorized: !!session.authorized_at, payment: session.payment, data: session.data }
+  return {
+    status: session.status,
+    authorized: !!session.authorized_at,
+    payment: session.payment,
+    data: session.data,
+  }
 }
 
 medusaIntegrationTestRunner({
@@ -88,7 +97,9 @@ medusaIntegrationTestRunner({
       })
       expect(orders).toHaveLength(1)
       const delivery = await eventually(async () =>
-        sim.current.control.webhookDeliveries({ reference, eventName: "AUTHORIZED" }).find((d) => d.state === "delivered"),
+        sim.current.control
+          .webhookDeliveries({ reference, eventName: "AUTHORIZED" })
+          .find((d) => d.state === "delivered"),
       )
       expect(delivery.attempts.at(-1)?.status).toBe(200)
       // The storefront returning late gets the same order.
@@ -103,7 +114,10 @@ medusaIntegrationTestRunner({
       sim.current.control.dropWebhooks(1, { reference })
       sim.current.control.approve(reference)
       const event = signedEvent(reference)
-      const [webhook, completion] = await Promise.all([post(event.body, event.headers), shop.complete(cart.id)])
+      const [webhook, completion] = await Promise.all([
+        post(event.body, event.headers),
+        shop.complete(cart.id),
+      ])
       expect(webhook.status).toBe(200)
       expect(completion.status).toBe(200)
       expect(completion.data.type).toBe("order")
@@ -114,7 +128,9 @@ medusaIntegrationTestRunner({
         .resolve<IPaymentModuleService>(Modules.PAYMENT)
         .listPayments({ payment_session_id: session.id })
       expect(payments).toHaveLength(1)
-      expect(sim.current.control.getPayment(reference)!.events.filter((e) => e.name === "AUTHORIZED")).toHaveLength(1)
+      expect(
+        sim.current.control.getPayment(reference)!.events.filter((e) => e.name === "AUTHORIZED"),
+      ).toHaveLength(1)
     })
 
     it("ends the same with duplicated, delayed and reordered webhooks", async () => {
@@ -155,14 +171,35 @@ medusaIntegrationTestRunner({
         const s = await sessionState(getContainer(), session.id)
         return s.status === "error" && s
       })
-      expect(state.data).toMatchObject({ state: "ABORTED", failureReason: expect.stringMatching(/cancelled/) })
+      expect(state.data).toMatchObject({
+        state: "ABORTED",
+        failureReason: expect.stringMatching(/cancelled/),
+      })
     })
 
     describe("rejects what Vipps MobilePay did not send, changing nothing", () => {
-      const cases: [string, (e: { body: string; headers: Record<string, string> }) => [string, Record<string, string>], number][] = [
-        ["a forged signature", (e) => [e.body, { ...e.headers, authorization: e.headers.authorization.replace(/Signature=.{4}/, "Signature=AAAA") }], 401],
+      const cases: [
+        string,
+        (e: { body: string; headers: Record<string, string> }) => [string, Record<string, string>],
+        number,
+      ][] = [
+        [
+          "a forged signature",
+          (e) => [
+            e.body,
+            {
+              ...e.headers,
+              authorization: e.headers.authorization.replace(/Signature=.{4}/, "Signature=AAAA"),
+            },
+          ],
+          401,
+        ],
         ["an altered body", (e) => [e.body.replace('"success":true', '"success":false'), e.headers], 401],
-        ["a stale date", (e) => [e.body, { ...e.headers, "x-ms-date": new Date(Date.now() - 3600_000).toUTCString() }], 401],
+        [
+          "a stale date",
+          (e) => [e.body, { ...e.headers, "x-ms-date": new Date(Date.now() - 3600_000).toUTCString() }],
+          401,
+        ],
         ["missing headers", (e) => [e.body, { "content-type": "application/json" }], 401],
       ]
       it.each(cases)("%s", async (_name, tamper, status) => {
@@ -182,7 +219,13 @@ medusaIntegrationTestRunner({
         sim.current.control.approve(reference)
         const body = signedEvent(reference).body
         const url = new URL(hookUrl())
-        const headers = webhookHeaders({ secret: "not-the-secret", pathAndQuery: url.pathname, host: url.host, date: new Date().toUTCString(), body })
+        const headers = webhookHeaders({
+          secret: "not-the-secret",
+          pathAndQuery: url.pathname,
+          host: url.host,
+          date: new Date().toUTCString(),
+          body,
+        })
         expect((await post(body, headers)).status).toBe(401)
         expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(0)
       })
@@ -190,7 +233,13 @@ medusaIntegrationTestRunner({
       it("malformed JSON, correctly signed", async () => {
         const body = "{not json"
         const url = new URL(hookUrl())
-        const headers = webhookHeaders({ secret: process.env.VIPPS_WEBHOOK_SECRET!, pathAndQuery: url.pathname, host: url.host, date: new Date().toUTCString(), body })
+        const headers = webhookHeaders({
+          secret: process.env.VIPPS_WEBHOOK_SECRET!,
+          pathAndQuery: url.pathname,
+          host: url.host,
+          date: new Date().toUTCString(),
+          body,
+        })
         expect((await post(body, headers)).status).toBe(400)
       })
 
@@ -208,7 +257,10 @@ medusaIntegrationTestRunner({
 
       sim.current.control.capture(reference, 30000)
       const payment = await eventually(async () => {
-        const { data } = await api.get(`/admin/orders/${order_id}?fields=payment_collections.payments.captures.*,payment_collections.payments.data`, admin)
+        const { data } = await api.get(
+          `/admin/orders/${order_id}?fields=payment_collections.payments.captures.*,payment_collections.payments.data`,
+          admin,
+        )
         const p = data.order.payment_collections[0].payments[0]
         return p.captures.length === 1 && p
       })
@@ -216,17 +268,25 @@ medusaIntegrationTestRunner({
 
       sim.current.control.refund(reference, 10000)
       await eventually(async () => {
-        const { data } = await api.get(`/admin/orders/${order_id}?fields=payment_collections.payments.data`, admin)
+        const { data } = await api.get(
+          `/admin/orders/${order_id}?fields=payment_collections.payments.data`,
+          admin,
+        )
         return data.order.payment_collections[0].payments[0].data.outsideMedusa?.refundedAmount === 10000
       })
       await sim.current.control.waitForWebhookIdle({ timeoutMs: 15_000 })
       const modifications = sim.current.control
         .requests()
-        .filter((r) => r.method === "POST" && /\/(capture|refund)$/.test(r.path) && r.path.includes(reference))
+        .filter(
+          (r) => r.method === "POST" && /\/(capture|refund)$/.test(r.path) && r.path.includes(reference),
+        )
       expect(modifications).toHaveLength(0)
-      expect(sim.current.control.getPayment(reference)!.aggregate).toMatchObject({ captured: 30000, refunded: 10000 })
+      expect(sim.current.control.getPayment(reference)!.aggregate).toMatchObject({
+        captured: 30000,
+        refunded: 10000,
+      })
     })
-  
+
     it("registers, lists and deletes the store's webhook with the merchant command", async () => {
       const lines: string[] = []
       const log = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line))

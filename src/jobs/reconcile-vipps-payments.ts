@@ -11,7 +11,9 @@ export default async function reconcileVippsPaymentsJob(container: MedusaContain
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const report = await reconcileVippsPayments(container)
   if (report.checked > 0) {
-    logger.info(`Vipps MobilePay reconciliation: ${report.checked} checked, ${JSON.stringify(report.outcomes)}, ${report.errors} errors`)
+    logger.info(
+      `Vipps MobilePay reconciliation: ${report.checked} checked, ${JSON.stringify(report.outcomes)}, ${report.errors} errors`,
+    )
   }
 }
 

@@ -31,7 +31,10 @@ export default async function vippsWebhooks({ container, args }: ExecArgs) {
         process.exitCode = 1
         return
       }
-      const { id: webhookId, secret } = await webhooks.register({ url: argument, events: [...EPAYMENT_WEBHOOK_EVENTS] })
+      const { id: webhookId, secret } = await webhooks.register({
+        url: argument,
+        events: [...EPAYMENT_WEBHOOK_EVENTS],
+      })
       console.log(`Registered webhook ${webhookId} for ${argument}`)
       console.log(`Secret (shown only now; set it as webhookSecret of provider "${id}"):\n${secret}`)
       return
@@ -39,7 +42,8 @@ export default async function vippsWebhooks({ container, args }: ExecArgs) {
     case "list": {
       const list = await webhooks.list()
       if (list.length === 0) console.log("No webhooks registered for this sales unit.")
-      for (const webhook of list) console.log(`${webhook.id}  ${webhook.url}  (${webhook.events.length} events)`)
+      for (const webhook of list)
+        console.log(`${webhook.id}  ${webhook.url}  (${webhook.events.length} events)`)
       return
     }
     case "delete": {

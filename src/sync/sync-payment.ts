@@ -1,11 +1,18 @@
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MathBN, Modules, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
+import {
+  ContainerRegistrationKeys,
+  MathBN,
+  Modules,
+  PaymentActions,
+  PaymentSessionStatus,
+} from "@medusajs/framework/utils"
 import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits, toMinorUnits } from "../lib/money"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import type { VippsRegistration } from "../providers/vipps/registry"
 import { withPayment } from "../providers/vipps/service"
 import { isVippsSessionData } from "../providers/vipps/session-data"
+import { fillCartFromProfile } from "./profile"
 
 export type SyncOutcome =
   | { outcome: "ignored"; reason: string }
@@ -50,11 +57,12 @@ export async function syncVippsPayment(
 
 async function syncLocked(
   container: MedusaContainer,
-  { provider, providerId }: VippsRegistration,
+  registration: VippsRegistration,
   reference: string,
   sessionId: string,
   knownPayment?: GetPaymentResponse,
 ): Promise<SyncOutcome> {
+  const { provider, providerId } = registration
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
@@ -82,7 +90,12 @@ async function syncLocked(
     return { outcome: "failed", state: vipps.state, sessionId }
   }
 
-  // AUTHORIZED: authorize the session and complete the cart through Medusa's own workflow.
+  // AUTHORIZED: share the profile into the cart, then authorize the session and complete the cart
+  // through Medusa's own workflow.
+  if (!session.payment && provider.options.profileScope && vipps.profile.sub) {
+    const cartId = await cartOfCollection(container, session.payment_collection_id)
+    if (cartId) await fillCartFromProfile(container, registration, cartId, vipps.profile.sub)
+  }
   await processPaymentWorkflow(container).run({
     input: {
       action: PaymentActions.AUTHORIZED,
@@ -91,24 +104,37 @@ async function syncLocked(
   })
 
   const [after] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
-  if (!after?.payment) throw new SyncError(`Vipps MobilePay payment ${reference} is approved but Medusa has no payment yet`)
+  if (!after?.payment)
+    throw new SyncError(`Vipps MobilePay payment ${reference} is approved but Medusa has no payment yet`)
 
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: carts } = await query.graph({
-    entity: "cart_payment_collection",
-    fields: ["cart_id"],
-    filters: { payment_collection_id: after.payment_collection_id },
-  })
   let orderId: string | undefined
-  const cartId = (carts[0] as { cart_id?: string } | undefined)?.cart_id
+  const cartId = await cartOfCollection(container, after.payment_collection_id)
   if (cartId) {
-    const { data: orders } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+    const { data: orders } = await query.graph({
+      entity: "order_cart",
+      fields: ["order_id"],
+      filters: { cart_id: cartId },
+    })
     orderId = (orders[0] as { order_id?: string } | undefined)?.order_id
-    if (!orderId) throw new SyncError(`Vipps MobilePay payment ${reference} is approved but cart ${cartId} has no order yet`)
+    if (!orderId)
+      throw new SyncError(
+        `Vipps MobilePay payment ${reference} is approved but cart ${cartId} has no order yet`,
+      )
   }
 
   const recorded = await recordOutsideMovements(paymentModule, logger, after.payment.id, vipps)
   return { outcome: "authorized", sessionId, orderId, paymentId: after.payment.id, recorded }
+}
+
+async function cartOfCollection(container: MedusaContainer, paymentCollectionId: string) {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "cart_payment_collection",
+    fields: ["cart_id"],
+    filters: { payment_collection_id: paymentCollectionId },
+  })
+  return (data[0] as { cart_id?: string } | undefined)?.cart_id
 }
 
 /**
@@ -130,8 +156,9 @@ async function recordOutsideMovements(
   const currency = vipps.amount.currency
   const sum = (rows?: { amount: unknown }[] | null) =>
     toMinorUnits(
-      MathBN.convert((rows ?? []).reduce((total, row) => MathBN.add(total, row.amount as never), MathBN.convert(0)))
-        .toFixed(),
+      MathBN.convert(
+        (rows ?? []).reduce((total, row) => MathBN.add(total, row.amount as never), MathBN.convert(0)),
+      ).toFixed(),
       currency,
     )
   const medusaCaptured = sum(payment.captures as never)
@@ -148,24 +175,31 @@ async function recordOutsideMovements(
       is_captured: true,
     } as Parameters<IPaymentModuleService["capturePayment"]>[0])
     recorded.push(`capture ${fromMinorUnits(missing, currency)} ${currency}`)
-    logger.warn(`Vipps MobilePay payment ${vipps.reference}: recorded a capture of ${fromMinorUnits(missing, currency)} ${currency} made outside Medusa`)
+    logger.warn(
+      `Vipps MobilePay payment ${vipps.reference}: recorded a capture of ${fromMinorUnits(missing, currency)} ${currency} made outside Medusa`,
+    )
   }
   const outside = {
     refunded: Math.max(0, refundedAmount.value - medusaRefunded),
     cancelled: payment.canceled_at ? 0 : cancelledAmount.value,
   }
   if (outside.refunded > 0) recorded.push(`refund ${fromMinorUnits(outside.refunded, currency)} ${currency}`)
-  if (outside.cancelled > 0) recorded.push(`cancel ${fromMinorUnits(outside.cancelled, currency)} ${currency}`)
+  if (outside.cancelled > 0)
+    recorded.push(`cancel ${fromMinorUnits(outside.cancelled, currency)} ${currency}`)
 
   if (isVippsSessionData(payment.data)) {
     const data = {
       ...withPayment(payment.data, vipps),
       ...(outside.refunded > 0 || outside.cancelled > 0
-        ? { outsideMedusa: { refundedAmount: outside.refunded, cancelledAmount: outside.cancelled, currency } }
+        ? {
+            outsideMedusa: { refundedAmount: outside.refunded, cancelledAmount: outside.cancelled, currency },
+          }
         : {}),
     }
     // The module stores `data` as given; its DTO type just does not list it.
-    await paymentModule.updatePayment({ id: paymentId, data } as Parameters<IPaymentModuleService["updatePayment"]>[0])
+    await paymentModule.updatePayment({ id: paymentId, data } as Parameters<
+      IPaymentModuleService["updatePayment"]
+    >[0])
   }
   return recorded
 }

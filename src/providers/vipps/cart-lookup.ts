@@ -35,7 +35,8 @@ export async function cartOfSession(sessionId: string): Promise<ReceiptCart | un
       fields: ["payment_collection_id"],
       filters: { id: sessionId },
     })
-    const collectionId = (sessions[0] as { payment_collection_id?: string } | undefined)?.payment_collection_id
+    const collectionId = (sessions[0] as { payment_collection_id?: string } | undefined)
+      ?.payment_collection_id
     if (!collectionId) return undefined
     const { data: links } = await query.graph({
       entity: "cart_payment_collection",
@@ -44,7 +45,11 @@ export async function cartOfSession(sessionId: string): Promise<ReceiptCart | un
     })
     const cartId = (links[0] as { cart_id?: string } | undefined)?.cart_id
     if (!cartId) return undefined
-    const { data: carts } = await query.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
+    const { data: carts } = await query.graph({
+      entity: "cart",
+      fields: CART_FIELDS,
+      filters: { id: cartId },
+    })
     return carts[0] as ReceiptCart | undefined
   } catch {
     return undefined

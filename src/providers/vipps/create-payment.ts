@@ -32,7 +32,7 @@ export function buildCreatePaymentRequest(
   const values = {
     reference: known.reference,
     session_id: known.sessionId,
-    cart_id: input.cart_id,
+    cart_id: known.cartId ?? input.cart_id,
     store_name: options.storeName,
   }
 
@@ -48,7 +48,10 @@ export function buildCreatePaymentRequest(
 
   if (input.expiresAt) {
     if (userFlow !== "QR" && userFlow !== "PUSH_MESSAGE") {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "expiresAt (long-living payment) needs userFlow QR or PUSH_MESSAGE")
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        "expiresAt (long-living payment) needs userFlow QR or PUSH_MESSAGE",
+      )
     }
     if (!known.receipt) {
       throw new MedusaError(

@@ -39,7 +39,11 @@ function taxPercentage(lines?: TaxLine[] | null): number {
  * Returns undefined when the lines do not add up to the payment amount exactly: a receipt that disagrees
  * with the amount would be refused.
  */
-export function buildReceipt(cart: ReceiptCart, currency: Currency, amountMinor: number): Receipt | undefined {
+export function buildReceipt(
+  cart: ReceiptCart,
+  currency: Currency,
+  amountMinor: number,
+): Receipt | undefined {
   const minor = (value: Decimal | null | undefined) => toMinorUnits(String(value ?? 0), currency)
   const lines: OrderLine[] = []
   for (const item of cart.items ?? []) {

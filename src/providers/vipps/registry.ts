@@ -18,12 +18,13 @@ type ProviderLookup = { retrieveProvider(id: string): unknown }
  */
 export function resolveVippsProvider(container: MedusaContainer, id: string): VippsRegistration | undefined {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return undefined
-  const paymentModule = container.resolve(Modules.PAYMENT) as unknown as { paymentProviderService_?: ProviderLookup }
+  const paymentModule = container.resolve(Modules.PAYMENT) as unknown as {
+    paymentProviderService_?: ProviderLookup
+  }
   const providerId = `pp_vipps_${id}`
   try {
     const provider = paymentModule.paymentProviderService_?.retrieveProvider(providerId) as
-      | VippsProviderService
-      | undefined
+      VippsProviderService | undefined
     if (!provider || typeof provider.getIdentifier !== "function" || provider.getIdentifier() !== "vipps") {
       return undefined
     }

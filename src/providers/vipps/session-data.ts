@@ -26,11 +26,9 @@ export const StorefrontInput = z.strictObject({
     .string()
     .transform((s) => s.replace(/[\s+]/g, ""))
     .pipe(
-      z
-        .string()
-        .regex(MSISDN_PATTERN, {
-          error: "phoneNumber must be an MSISDN: country code and number, e.g. 4791234567",
-        }),
+      z.string().regex(MSISDN_PATTERN, {
+        error: "phoneNumber must be an MSISDN: country code and number, e.g. 4791234567",
+      }),
     )
     .optional(),
   returnUrl: z.url().optional(),

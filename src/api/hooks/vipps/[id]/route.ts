@@ -24,7 +24,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   const { provider } = registration
   const secret = provider.webhookSecret
   if (!secret) {
-    logger.error(`Vipps MobilePay webhook for ${registration.providerId} refused: the provider has no webhookSecret option`)
+    logger.error(
+      `Vipps MobilePay webhook for ${registration.providerId} refused: the provider has no webhookSecret option`,
+    )
     res.status(401).json({ type: "unauthorized", message: "Webhook secret not configured" })
     return
   }

@@ -1,0 +1,422 @@
+/**
+ * The multi-instance scenario shared by races.spec.ts (asserted, Redis) and scripts/multi-instance/race.ts
+ * (measured, any module set): a store of several `medusa start` processes with the plugin, the ePayment
+ * simulator in this process, storefront-vs-webhook races and reconciliation job accounting.
+ */
+import axios, { AxiosResponse } from "axios"
+import fs from "node:fs"
+import { Client } from "pg"
+import { VippsClient } from "../../src/lib/vipps/client"
+import { webhookHeaders } from "../../src/lib/webhook-signature"
+import { RunningSimulator, startSimulator } from "../../src/simulator"
+import type { SeededStore } from "../helpers/store"
+import { NORWAY } from "../helpers/simulator"
+import {
+  createDatabase,
+  createStoreDir,
+  databaseUrl,
+  DbServer,
+  dropDatabase,
+  freePorts,
+  MedusaProcess,
+  migrateAndSeed,
+  ModuleSet,
+  poll,
+  RunningRedis,
+  startRedis,
+  storeEnv,
+  WorkerMode,
+} from "./cluster"
+
+export const PROVIDER_ID = "pp_vipps_vipps"
+export const WEBHOOK_PATH = "/hooks/vipps/vipps"
+/** What the job logs after a run that checked at least one payment (src/jobs/reconcile-vipps-payments.ts). */
+export const JOB_LOG_LINE = "Vipps MobilePay reconciliation:"
+
+export type StoreOptions = {
+  label: string
+  db: DbServer
+  modules: ModuleSet
+  /** The first two answer HTTP and are "A" (storefront) and "B" (webhooks). */
+  processes: { name: string; mode: WorkerMode }[]
+  /** Six-field cron of the reconciliation job, one tick every `reconcileEveryMs`. */
+  reconcileEverySeconds: number
+  reconcileAfterSeconds: number
+  bootTimeoutMs?: number
+  log?: (line: string) => void
+}
+
+export type RaceResult = {
+  index: number
+  cartId: string
+  reference: string
+  complete: { status: number; type?: string; orderId?: string; message?: string; ms: number }
+  webhook: { status: number; outcome?: string; ms: number }
+  /** Live orders of the cart, and orders created then deleted again (a compensated second order). */
+  orders: string[]
+  deletedOrders: number
+  /** Vipps payments of the order (live, not canceled), and every payment row of the session. */
+  orderPayments: number
+  sessionPayments: number
+  vipps: { state?: string; cancelled: number; modifications: number }
+  problems: string[]
+}
+
+export type PaymentCheck = Omit<RaceResult, "index" | "complete" | "webhook">
+
+export type JobRuns = {
+  /** Sentinel GETs (one per run of the job) inside the window. */
+  runs: number
+  /** Cron ticks inside the window. */
+  ticks: number
+  /** Most runs in one tick slot. */
+  maxPerTick: number
+  /** Job log lines per process over the whole run. */
+  perProcess: Record<string, number>
+  /** Sum of "authorized" outcomes the job logged. */
+  authorizedOutcomes: number
+}
+
+type Prepared = { cartId: string; sessionId: string; reference: string }
+
+export class MultiInstanceStore {
+  readonly database: string
+  processes: MedusaProcess[] = []
+  sim?: RunningSimulator
+  redis?: RunningRedis
+  dir?: string
+  store?: SeededStore
+  /** The sentinel payment: created, never approved; every job run reads it once from the ePayment API. */
+  sentinel?: Prepared & { eligibleAt: number }
+  private secret?: string
+  private pg?: Client
+  private readonly log: (line: string) => void
+
+  constructor(readonly options: StoreOptions) {
+    this.database = `vipps_mi_${options.label}_${process.pid}`.toLowerCase()
+    this.log = options.log ?? (() => {})
+  }
+
+  get a(): MedusaProcess {
+    return this.processes[0]
+  }
+
+  get b(): MedusaProcess {
+    return this.processes[1]
+  }
+
+  get reconcileSchedule(): string {
+    return `*/${this.options.reconcileEverySeconds} * * * * *`
+  }
+
+  /** Simulator, webhook registration, Redis, database, migrations, seed, then every process until healthy. */
+  async start(): Promise<void> {
+    const started = Date.now()
+    const { options } = this
+    this.sim = await startSimulator({ merchants: [NORWAY], webhookRetry: { attempts: 2, baseDelayMs: 100 } })
+    const ports = await freePorts(options.processes.length)
+    // Vipps MobilePay sends webhooks to one public URL; here that is server B. Only AUTHORIZED is
+    // registered, so that the only reads of a payment nobody approves come from the reconciliation job.
+    const client = new VippsClient({
+      clientId: NORWAY.clientId,
+      clientSecret: NORWAY.clientSecret,
+      subscriptionKey: NORWAY.subscriptionKey,
+      merchantSerialNumber: NORWAY.msn,
+      baseUrl: this.sim.url,
+      systemInfo: { systemName: "medusa", systemVersion: "multi-instance", pluginName: "tests", pluginVersion: "0" },
+    })
+    const registration = await client.webhooks.register({
+      url: `http://127.0.0.1:${ports[1]}${WEBHOOK_PATH}`,
+      events: ["epayments.payment.authorized.v1"],
+    })
+    this.secret = registration.secret
+    if (options.modules === "redis") this.redis = await startRedis()
+    await createDatabase(options.db, this.database)
+    this.dir = createStoreDir(options.label)
+    const env = storeEnv({
+      databaseUrl: databaseUrl(options.db, this.database),
+      modules: options.modules,
+      redisUrl: this.redis?.url,
+      simulatorUrl: this.sim.url,
+      webhookSecret: this.secret,
+      reconcileSchedule: this.reconcileSchedule,
+      reconcileAfterSeconds: options.reconcileAfterSeconds,
+    })
+    this.store = await migrateAndSeed(this.dir, env)
+    this.log(`migrated and seeded in ${Date.now() - started} ms`)
+    const booting = Date.now()
+    this.processes = options.processes.map((p, i) => new MedusaProcess(p.name, p.mode, ports[i], this.dir!, env))
+    for (const p of this.processes) p.start()
+    await Promise.all(this.processes.map((p) => p.waitHealthy(options.bootTimeoutMs ?? 150_000)))
+    this.log(
+      `${this.processes.map((p) => `${p.name} (${p.mode}) :${p.port}`).join(", ")} healthy in ${Date.now() - booting} ms`,
+    )
+    this.pg = new Client({ connectionString: databaseUrl(options.db, this.database) })
+    await this.pg.connect()
+  }
+
+  /** Stops everything that was started, in any state; removes the store directory unless asked to keep it. */
+  async stop({ keepFiles = false }: { keepFiles?: boolean } = {}): Promise<void> {
+    const errors: unknown[] = []
+    const attempt = async (fn: () => Promise<unknown>) => {
+      try {
+        await fn()
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+    await Promise.all(this.processes.map((p) => attempt(() => p.stop())))
+    await attempt(async () => this.pg?.end())
+    await attempt(async () => this.sim?.stop())
+    await attempt(async () => this.redis?.stop())
+    await attempt(() => dropDatabase(this.options.db, this.database))
+    if (this.dir && !keepFiles) fs.rmSync(this.dir, { recursive: true, force: true })
+    if (errors.length) this.log(`cleanup: ${errors.map(String).join("; ")}`)
+  }
+
+  private get simulator(): RunningSimulator {
+    if (!this.sim) throw new Error("not started")
+    return this.sim
+  }
+
+  private get seeded(): SeededStore {
+    if (!this.store) throw new Error("not seeded")
+    return this.store
+  }
+
+  private storeHeaders() {
+    return { "x-publishable-api-key": this.seeded.publishableKey }
+  }
+
+  /** Storefront: cart with two mugs, payment collection, Vipps MobilePay session (on server `via`). */
+  async preparePayment(via: MedusaProcess = this.a): Promise<Prepared> {
+    const headers = this.storeHeaders()
+    const { data: created } = await axios.post(
+      `${via.url}/store/carts`,
+      {
+        region_id: this.seeded.regions.nok.id,
+        sales_channel_id: this.seeded.salesChannelId,
+        email: "shopper@example.com",
+        items: [{ variant_id: this.seeded.variants.mug, quantity: 2 }],
+      },
+      { headers },
+    )
+    const cartId = created.cart.id as string
+    const { data: pc } = await axios.post(`${via.url}/store/payment-collections`, { cart_id: cartId }, { headers })
+    const { data: withSession } = await axios.post(
+      `${via.url}/store/payment-collections/${pc.payment_collection.id}/payment-sessions`,
+      { provider_id: PROVIDER_ID, data: { cart_id: cartId } },
+      { headers },
+    )
+    const session = (withSession.payment_collection.payment_sessions as { id: string; provider_id: string; data: { reference: string } }[]).find(
+      (s) => s.provider_id === PROVIDER_ID,
+    )
+    if (!session) throw new Error(`no ${PROVIDER_ID} session on cart ${cartId}`)
+    return { cartId, sessionId: session.id, reference: session.data.reference }
+  }
+
+  /** The sentinel: a payment nobody approves, visible to the job once `reconcileAfterSeconds` passed. */
+  async createSentinel(): Promise<void> {
+    const prepared = await this.preparePayment()
+    this.sentinel = { ...prepared, eligibleAt: Date.now() + this.options.reconcileAfterSeconds * 1000 }
+  }
+
+  /** The payment is approved in the app; the simulator's own webhook for it is dropped. */
+  approveWithoutWebhook(reference: string): void {
+    this.simulator.control.dropWebhooks(10, { reference })
+    this.simulator.control.approve(reference)
+  }
+
+  /** The AUTHORIZED delivery Vipps MobilePay made (dropped), signed for `target` exactly as Vipps signs it. */
+  async signedAuthorizedWebhook(reference: string, target: MedusaProcess) {
+    const delivery = await poll(
+      `AUTHORIZED delivery of ${reference}`,
+      () => this.simulator.control.webhookDeliveries({ reference, eventName: "AUTHORIZED" })[0],
+      5000,
+      20,
+    )
+    const host = `127.0.0.1:${target.port}`
+    const headers = webhookHeaders({
+      secret: this.secret!,
+      pathAndQuery: WEBHOOK_PATH,
+      host,
+      date: new Date().toUTCString(),
+      body: delivery.body,
+    })
+    return { body: delivery.body, headers: { ...headers, "content-type": "application/json" } }
+  }
+
+  /**
+   * One race: a fresh approved payment, then at the same moment `POST /store/carts/:id/complete` on A and
+   * the signed AUTHORIZED webhook on B.
+   */
+  async race(index: number): Promise<RaceResult> {
+    const prepared = await this.preparePayment(this.a)
+    this.approveWithoutWebhook(prepared.reference)
+    const hook = await this.signedAuthorizedWebhook(prepared.reference, this.b)
+    const timed = async (call: () => Promise<AxiosResponse>) => {
+      const t0 = Date.now()
+      const response = await call()
+      return { response, ms: Date.now() - t0 }
+    }
+    const [completion, webhook] = await Promise.all([
+      timed(() =>
+        axios.post(`${this.a.url}/store/carts/${prepared.cartId}/complete`, {}, {
+          headers: this.storeHeaders(),
+          validateStatus: () => true,
+        }),
+      ),
+      timed(() =>
+        axios.post(`${this.b.url}${WEBHOOK_PATH}`, hook.body, {
+          headers: hook.headers,
+          validateStatus: () => true,
+          transformRequest: [(d) => d],
+        }),
+      ),
+    ])
+    const check = await this.checkPayment(prepared)
+    const complete = {
+      status: completion.response.status,
+      type: completion.response.data?.type as string | undefined,
+      orderId: completion.response.data?.order?.id as string | undefined,
+      message: (completion.response.data?.message ?? completion.response.data?.error?.message) as string | undefined,
+      ms: completion.ms,
+    }
+    const result: RaceResult = {
+      index,
+      ...check,
+      complete,
+      webhook: { status: webhook.response.status, outcome: webhook.response.data?.outcome, ms: webhook.ms },
+    }
+    if (complete.status !== 200 || complete.type !== "order") {
+      result.problems.push(`storefront got ${complete.status} ${complete.type ?? ""} ${complete.message ?? ""}`.trim())
+    } else if (check.orders.length === 1 && complete.orderId !== check.orders[0]) {
+      result.problems.push("storefront got another order than the cart's")
+    }
+    if (webhook.response.status < 200 || webhook.response.status > 299) {
+      result.problems.push(`webhook answered ${webhook.response.status}`)
+    }
+    return result
+  }
+
+  /** What Medusa and Vipps MobilePay hold for one payment: one order, one Vipps payment, nothing undone. */
+  async checkPayment({ cartId, sessionId, reference }: Prepared): Promise<PaymentCheck> {
+    const pg = this.pg!
+    const { rows: orderRows } = await pg.query<{ id: string; deleted: boolean }>(
+      `SELECT o.id, (o.deleted_at IS NOT NULL OR oc.deleted_at IS NOT NULL) AS deleted
+         FROM order_cart oc JOIN "order" o ON o.id = oc.order_id WHERE oc.cart_id = $1`,
+      [cartId],
+    )
+    const orders = orderRows.filter((r) => !r.deleted).map((r) => r.id)
+    const { rows: orderPayments } = await pg.query<{ id: string }>(
+      `SELECT p.id FROM order_payment_collection opc JOIN payment p ON p.payment_collection_id = opc.payment_collection_id
+        WHERE opc.order_id = ANY($1) AND opc.deleted_at IS NULL AND p.deleted_at IS NULL
+          AND p.canceled_at IS NULL AND p.provider_id = $2`,
+      [orders, PROVIDER_ID],
+    )
+    const { rows: sessionPayments } = await pg.query<{ id: string }>(
+      `SELECT id FROM payment WHERE payment_session_id = $1 AND deleted_at IS NULL`,
+      [sessionId],
+    )
+    const payment = this.simulator.control.getPayment(reference)
+    const modifications = this.simulator.control
+      .requests({ method: "POST", path: reference })
+      .filter((r) => /\/(capture|refund|cancel)$/.test(r.path)).length
+    const check: PaymentCheck = {
+      cartId,
+      reference,
+      orders,
+      deletedOrders: orderRows.length - orders.length,
+      orderPayments: orderPayments.length,
+      sessionPayments: sessionPayments.length,
+      vipps: { state: payment?.state, cancelled: payment?.aggregate.cancelled ?? 0, modifications },
+      problems: [],
+    }
+    if (orders.length !== 1) check.problems.push(`${orders.length} orders`)
+    if (check.deletedOrders > 0) check.problems.push(`${check.deletedOrders} order(s) created and deleted again`)
+    if (orderPayments.length !== 1) check.problems.push(`${orderPayments.length} Vipps payments on the order`)
+    if (sessionPayments.length !== 1) check.problems.push(`${sessionPayments.length} payments of the session`)
+    if (payment?.state !== "AUTHORIZED" || check.vipps.cancelled > 0 || modifications > 0) {
+      check.problems.push(`Vipps payment ${payment?.state}, ${modifications} capture/refund/cancel calls`)
+    }
+    return check
+  }
+
+  /**
+   * Payments approved in the app whose webhooks never arrive and whose shoppers never return: only the
+   * reconciliation job can complete them. Waits until each cart has an order, then checks each.
+   */
+  async lostWebhooks(count: number, timeoutMs = 60_000): Promise<PaymentCheck[]> {
+    const prepared: Prepared[] = []
+    for (let i = 0; i < count; i++) prepared.push(await this.preparePayment(i % 2 ? this.b : this.a))
+    for (const p of prepared) this.approveWithoutWebhook(p.reference)
+    await poll(
+      `orders for ${count} payments whose webhooks were dropped`,
+      async () => (await Promise.all(prepared.map((p) => this.ordersOf(p.cartId)))).every((n) => n > 0),
+      timeoutMs,
+      500,
+    )
+    return Promise.all(prepared.map((p) => this.checkPayment(p)))
+  }
+
+  async ordersOf(cartId: string): Promise<number> {
+    const { rows } = await this.pg!.query(
+      `SELECT 1 FROM order_cart oc JOIN "order" o ON o.id = oc.order_id
+        WHERE oc.cart_id = $1 AND oc.deleted_at IS NULL AND o.deleted_at IS NULL`,
+      [cartId],
+    )
+    return rows.length
+  }
+
+  /**
+   * Reconciliation job accounting. Every run reads the sentinel once (it is the only pending payment
+   * nobody else touches), so the simulator's request log holds one GET per run; the job's log line
+   * tells which process ran it. Ticks are counted from the first run to `until`.
+   */
+  jobRuns(until = Date.now()): JobRuns {
+    if (!this.sentinel) throw new Error("no sentinel")
+    const everyMs = this.options.reconcileEverySeconds * 1000
+    const reads = this.simulator.control
+      .requests({ method: "GET", path: this.sentinel.reference })
+      .map((r) => Date.parse(r.at))
+      .filter((at) => at <= until)
+    const perTick = new Map<number, number>()
+    for (const at of reads) perTick.set(Math.floor(at / everyMs), (perTick.get(Math.floor(at / everyMs)) ?? 0) + 1)
+    const first = reads.length ? Math.min(...reads) : until
+    const perProcess: Record<string, number> = {}
+    let authorizedOutcomes = 0
+    for (const p of this.processes) {
+      const lines = p.entries().filter((e) => e.message?.startsWith(JOB_LOG_LINE))
+      perProcess[p.name] = lines.length
+      for (const line of lines) {
+        const outcomes = /checked, (\{.*\}),/.exec(line.message ?? "")
+        if (outcomes) authorizedOutcomes += (JSON.parse(outcomes[1]) as Record<string, number>).authorized ?? 0
+      }
+    }
+    return {
+      runs: reads.length,
+      ticks: reads.length ? Math.floor(until / everyMs) - Math.floor(first / everyMs) + 1 : 0,
+      maxPerTick: Math.max(0, ...perTick.values()),
+      perProcess,
+      authorizedOutcomes,
+    }
+  }
+}
+
+/** Counts for the console: how many races ended how. */
+export function summarize(results: RaceResult[]) {
+  const count = (predicate: (r: RaceResult) => boolean) => results.filter(predicate).length
+  const ms = results.map((r) => Math.abs(r.complete.ms - r.webhook.ms)).sort((x, y) => x - y)
+  return {
+    races: results.length,
+    passed: count((r) => r.problems.length === 0),
+    "storefront 200 order": count((r) => r.complete.status === 200 && r.complete.type === "order"),
+    "webhook 2xx": count((r) => r.webhook.status >= 200 && r.webhook.status < 300),
+    "exactly one order": count((r) => r.orders.length === 1),
+    "two or more orders": count((r) => r.orders.length > 1),
+    "order created and deleted": count((r) => r.deletedOrders > 0),
+    "one Vipps payment": count((r) => r.orderPayments === 1 && r.sessionPayments === 1),
+    "Vipps still authorized": count((r) => r.vipps.state === "AUTHORIZED" && r.vipps.cancelled === 0),
+    "median gap slower-faster ms": ms.length ? ms[Math.floor(ms.length / 2)] : 0,
+  }
+}

@@ -1,0 +1,274 @@
+import { fromMinorUnits, isSupportedCurrency } from "../../../lib/money"
+import type { GetPaymentResponse, PaymentEvent } from "../../../lib/vipps/schemas"
+
+/**
+ * What the admin sees of one Vipps MobilePay payment: Vipps MobilePay's own numbers next to Medusa's,
+ * the event log, the capture deadline and every disagreement between the two. Pure: the route gathers
+ * the facts, this decides what they mean.
+ */
+
+export type Money = {
+  currency: string
+  /** Integer minor units (øre / cents), as Vipps MobilePay counts. */
+  value: number
+  /** The same amount in major units, exact ("200.25"). */
+  decimal: string
+}
+
+export type MedusaSide = {
+  amount: Money
+  captured: Money
+  refunded: Money
+  captured_at: string | null
+  canceled_at: string | null
+}
+
+export type VippsSide = {
+  state: string
+  psp_reference: string
+  amount: Money
+  authorized: Money
+  captured: Money
+  refunded: Money
+  cancelled: Money
+  /** Still reserved and capturable: authorized − captured − cancelled. */
+  capturable: Money
+  capture_guaranteed_until: string | null
+}
+
+export type TimelineEvent = {
+  name: string
+  amount: Money
+  timestamp: string
+  psp_reference: string
+  success: boolean
+  /** Whether the action was sent with an idempotency key (Medusa always sends one; the portal does not). */
+  by_api: boolean
+}
+
+export type CaptureDeadline = {
+  /** When the reservation can no longer be captured (or is no longer guaranteed). */
+  at: string
+  basis: "captureGuaranteedUntil" | "norway-180-days" | "denmark-finland-14-days"
+  authorized_at: string | null
+  days_left: number
+  passed: boolean
+}
+
+export type Discrepancy = {
+  kind: "captured" | "refunded" | "cancelled" | "amount" | "state" | "outside_medusa"
+  message: string
+}
+
+export type PaymentView = {
+  payment_id: string
+  provider_id: string
+  reference: string
+  currency: string
+  medusa: MedusaSide
+  vipps: VippsSide | null
+  events: TimelineEvent[]
+  capture_deadline: CaptureDeadline | null
+  outside_medusa: { refunded: Money; cancelled: Money } | null
+  discrepancies: Discrepancy[]
+  /** Why Vipps MobilePay's side is missing or incomplete (never holds secrets). */
+  error: string | null
+}
+
+export type PaymentFacts = {
+  paymentId: string
+  providerId: string
+  reference: string
+  currency: string
+  medusa: {
+    amount: number
+    captured: number
+    refunded: number
+    capturedAt: Date | string | null
+    canceledAt: Date | string | null
+  }
+  /** `data.outsideMedusa` as the sync step stores it (minor units). */
+  outsideMedusa?: { refundedAmount?: number; cancelledAmount?: number } | null
+  vipps?: GetPaymentResponse
+  events?: PaymentEvent[]
+  error?: string
+  now: Date
+}
+
+const DAY_MS = 24 * 3600 * 1000
+
+/** Reservation lifetime per market: Norway (NOK) 180 days, Denmark (DKK) and Finland (EUR) 14 days. */
+export const CAPTURE_DAYS: Record<string, { days: number; basis: CaptureDeadline["basis"] }> = {
+  NOK: { days: 180, basis: "norway-180-days" },
+  DKK: { days: 14, basis: "denmark-finland-14-days" },
+  EUR: { days: 14, basis: "denmark-finland-14-days" },
+}
+
+export function money(value: number, currency: string): Money {
+  const upper = currency.toUpperCase()
+  return {
+    currency: upper,
+    value,
+    decimal: isSupportedCurrency(upper) ? fromMinorUnits(value, upper) : String(value),
+  }
+}
+
+const show = (m: Money) => `${m.decimal} ${m.currency}`
+
+function iso(date: Date | string | null): string | null {
+  if (!date) return null
+  const parsed = date instanceof Date ? date : new Date(date)
+  return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString()
+}
+
+export function captureDeadline(
+  vipps: GetPaymentResponse,
+  events: PaymentEvent[],
+  now: Date,
+): CaptureDeadline | null {
+  if (vipps.state !== "AUTHORIZED") return null
+  const authorized = events.find((e) => e.name === "AUTHORIZED" && e.success)
+  const authorizedAt = authorized ? new Date(authorized.timestamp) : null
+  let at: Date | null = null
+  let basis: CaptureDeadline["basis"]
+  const guaranteed = vipps.captureGuaranteedUntil ? new Date(vipps.captureGuaranteedUntil) : null
+  if (guaranteed && !Number.isNaN(guaranteed.getTime())) {
+    at = guaranteed
+    basis = "captureGuaranteedUntil"
+  } else {
+    const market = CAPTURE_DAYS[vipps.amount.currency] ?? CAPTURE_DAYS.DKK
+    basis = market.basis
+    if (authorizedAt && !Number.isNaN(authorizedAt.getTime())) {
+      at = new Date(authorizedAt.getTime() + market.days * DAY_MS)
+    }
+  }
+  if (!at) return null
+  const left = at.getTime() - now.getTime()
+  return {
+    at: at.toISOString(),
+    basis,
+    authorized_at: authorizedAt ? authorizedAt.toISOString() : null,
+    days_left: Math.max(0, Math.floor(left / DAY_MS)),
+    passed: left <= 0,
+  }
+}
+
+export function buildPaymentView(facts: PaymentFacts): PaymentView {
+  const currency = (facts.vipps?.amount.currency ?? facts.currency).toUpperCase()
+  const m = (value: number) => money(value, currency)
+  const medusa: MedusaSide = {
+    amount: m(facts.medusa.amount),
+    captured: m(facts.medusa.captured),
+    refunded: m(facts.medusa.refunded),
+    captured_at: iso(facts.medusa.capturedAt),
+    canceled_at: iso(facts.medusa.canceledAt),
+  }
+  const outside =
+    facts.outsideMedusa &&
+    ((facts.outsideMedusa.refundedAmount ?? 0) > 0 || (facts.outsideMedusa.cancelledAmount ?? 0) > 0)
+      ? {
+          refunded: m(facts.outsideMedusa.refundedAmount ?? 0),
+          cancelled: m(facts.outsideMedusa.cancelledAmount ?? 0),
+        }
+      : null
+
+  const events: TimelineEvent[] = (facts.events ?? [])
+    .map((e) => ({
+      name: e.name,
+      amount: money(e.amount.value, e.amount.currency),
+      timestamp: e.timestamp,
+      psp_reference: e.pspReference,
+      success: e.success,
+      by_api: !!e.idempotencyKey,
+    }))
+    .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp))
+
+  let vipps: VippsSide | null = null
+  const discrepancies: Discrepancy[] = []
+  if (facts.vipps) {
+    const { aggregate } = facts.vipps
+    const capturable =
+      aggregate.authorizedAmount.value - aggregate.capturedAmount.value - aggregate.cancelledAmount.value
+    vipps = {
+      state: facts.vipps.state,
+      psp_reference: facts.vipps.pspReference,
+      amount: m(facts.vipps.amount.value),
+      authorized: m(aggregate.authorizedAmount.value),
+      captured: m(aggregate.capturedAmount.value),
+      refunded: m(aggregate.refundedAmount.value),
+      cancelled: m(aggregate.cancelledAmount.value),
+      capturable: m(Math.max(0, capturable)),
+      capture_guaranteed_until: facts.vipps.captureGuaranteedUntil ?? null,
+    }
+    const outsideCancelled = (facts.outsideMedusa?.cancelledAmount ?? 0) > 0
+    // A release the sync already attributed to the business portal is reported once, below.
+    discrepancies.push(
+      ...compare(medusa, vipps).filter((d) => !(outsideCancelled && d.kind === "cancelled" && !medusa.canceled_at)),
+    )
+  }
+  if (outside) {
+    discrepancies.push({
+      kind: "outside_medusa",
+      message: `Vipps MobilePay reports money movements made outside Medusa (e.g. in the business portal): refunded ${show(outside.refunded)}, cancelled ${show(outside.cancelled)}. Medusa's order totals do not include them.`,
+    })
+  }
+  const deadline =
+    facts.vipps && vipps && vipps.capturable.value > 0
+      ? captureDeadline(facts.vipps, facts.events ?? [], facts.now)
+      : null
+
+  return {
+    payment_id: facts.paymentId,
+    provider_id: facts.providerId,
+    reference: facts.reference,
+    currency,
+    medusa,
+    vipps,
+    events,
+    capture_deadline: deadline,
+    outside_medusa: outside,
+    discrepancies,
+    error: facts.error ?? null,
+  }
+}
+
+function compare(medusa: MedusaSide, vipps: VippsSide): Discrepancy[] {
+  const found: Discrepancy[] = []
+  if (vipps.state !== "AUTHORIZED") {
+    found.push({
+      kind: "state",
+      message: `Medusa has a payment, but Vipps MobilePay says the payment is ${vipps.state}: nothing is reserved.`,
+    })
+  }
+  if (vipps.state === "AUTHORIZED" && vipps.authorized.value !== medusa.amount.value) {
+    found.push({
+      kind: "amount",
+      message: `Medusa's payment is for ${show(medusa.amount)}, Vipps MobilePay authorized ${show(vipps.authorized)}.`,
+    })
+  }
+  if (vipps.captured.value !== medusa.captured.value) {
+    found.push({
+      kind: "captured",
+      message: `Medusa has recorded ${show(medusa.captured)} captured, Vipps MobilePay holds ${show(vipps.captured)} captured.`,
+    })
+  }
+  if (vipps.refunded.value !== medusa.refunded.value) {
+    found.push({
+      kind: "refunded",
+      message: `Medusa has recorded ${show(medusa.refunded)} refunded, Vipps MobilePay holds ${show(vipps.refunded)} refunded.`,
+    })
+  }
+  if (medusa.canceled_at && vipps.state === "AUTHORIZED" && vipps.capturable.value > 0) {
+    found.push({
+      kind: "cancelled",
+      message: `Medusa cancelled the payment, but Vipps MobilePay still reserves ${show(vipps.capturable)}.`,
+    })
+  }
+  if (!medusa.canceled_at && vipps.cancelled.value > 0) {
+    found.push({
+      kind: "cancelled",
+      message: `Vipps MobilePay released ${show(vipps.cancelled)} of the reservation; Medusa has not cancelled the payment.`,
+    })
+  }
+  return found
+}
