@@ -1,22 +1,34 @@
 import { VippsClient } from "../src/lib/vipps/client"
 import { TokenCache } from "../src/lib/vipps/token-cache"
 import { startSim } from "./lib/sim-process"
+import { bareAxios } from "./client-overhead"
 
 async function main() {
   const sim = await startSim("child", { requestLogLimit: 100 })
   const tokens = new TokenCache()
-  const client = new VippsClient({ clientId: "sim-client-id", clientSecret: "sim-client-secret", subscriptionKey: "sim-subscription-key", merchantSerialNumber: "123456", baseUrl: sim.url, systemInfo: { systemName: "a", systemVersion: "b", pluginName: "c", pluginVersion: "d" } }, { tokenCache: tokens })
+  const client = new VippsClient({ clientId: "sim-client-id", clientSecret: "sim-client-secret", subscriptionKey: "sim-subscription-key", merchantSerialNumber: "123456", baseUrl: sim.url, systemInfo: { systemName: "medusa", systemVersion: "2.21.2", pluginName: "medusa-payment-vipps-mobilepay", pluginVersion: "0.1.0" } }, { tokenCache: tokens })
   const p = client.epayment["http"]
+  const bare = bareAxios(sim.url, sim.approve)
+  const which = process.env.WHICH
   const t0 = Date.now()
-  for (let i = 0; i < 3000; i++) {
-    tokens.clear()
-    await p["accessToken"]()
+  const c0 = process.cpuUsage()
+  for (let i = 0; i < 2000; i++) {
     const ref = `prof-${t0}-${i}`
-    await client.epayment.createPayment({ amount: { currency: "NOK", value: 1000 }, paymentMethod: { type: "WALLET" }, reference: ref, userFlow: "WEB_REDIRECT", returnUrl: "https://x.example/r", paymentDescription: "Bench" }, `create-${ref}`)
-    await client.epayment.getPayment(ref)
+    if (which === "ours") {
+      tokens.clear()
+      await p["accessToken"]()
+      await client.epayment.createPayment({ amount: { currency: "NOK", value: 1000 }, paymentMethod: { type: "WALLET" }, reference: ref, userFlow: "WEB_REDIRECT", returnUrl: `https://shop.example/return?reference=${ref}`, paymentDescription: "Benchmark payment" }, `create-${ref}`)
+      await client.epayment.getPayment(ref)
+      await sim.approve(ref)
+      await client.epayment.capturePayment(ref, { currency: "NOK", value: 1000 }, `capture-${ref}`)
+      await client.epayment.refundPayment(ref, { currency: "NOK", value: 500 }, `refund-${ref}`)
+    } else {
+      await bare.run(ref)
+    }
     if (i % 500 === 499) await sim.reset()
   }
-  console.log("ms", Date.now() - t0)
+  const c = process.cpuUsage(c0)
+  console.log(which, "ms", Date.now() - t0, "cpu ms", (c.user + c.system) / 1000)
   await sim.stop()
 }
 main()

@@ -239,5 +239,39 @@ medusaIntegrationTestRunner({
         .filter((r) => r.path === `/epayment/v1/payments/${reference}/refund`)
       expect(attempts.length).toBe(2)
     })
+
+    it("never captures twice when an earlier capture went through unseen", async () => {
+      const { session, order } = await checkout("nok", "pp_vipps_vipps")
+      const reference = session.data.reference
+      const payment = await orderPayment(order.id)
+
+      // Every attempt reaches Vipps but no answer comes back: Medusa sees a failure and drops its capture row.
+      sim.current.control.cutConnection("capture", { times: 10, when: "after" })
+      const lost = await api.post(
+        `/admin/payments/${payment.id}/capture`,
+        { amount: 300 },
+        {
+          ...admin,
+          validateStatus: () => true,
+        },
+      )
+      expect(lost.status).toBeGreaterThanOrEqual(400)
+      sim.current.control.clearFaults()
+      expect(vipps(reference).aggregate.captured).toBe(30000)
+
+      // The merchant tries again: a new capture id, so a new Idempotency-Key; the plugin must refuse.
+      const again = await api.post(
+        `/admin/payments/${payment.id}/capture`,
+        { amount: 300 },
+        {
+          ...admin,
+          validateStatus: () => true,
+        },
+      )
+      expect(again.status).toBe(400)
+      expect(again.data.message).toMatch(/holds 300.00 NOK captured .* Medusa recorded 0.00 NOK/)
+      expect(vipps(reference).aggregate.captured).toBe(30000)
+      expect(vipps(reference).events.filter((e) => e.name === "CAPTURED")).toHaveLength(1)
+    })
   },
 })

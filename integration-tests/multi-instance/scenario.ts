@@ -5,7 +5,7 @@
  */
 import axios, { AxiosResponse } from "axios"
 import fs from "node:fs"
-import { Client } from "pg"
+import { Pool } from "pg"
 import { VippsClient } from "../../src/lib/vipps/client"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { RunningSimulator, startSimulator } from "../../src/simulator"
@@ -89,7 +89,7 @@ export class MultiInstanceStore {
   /** The sentinel payment: created, never approved; every job run reads it once from the ePayment API. */
   sentinel?: Prepared & { eligibleAt: number }
   private secret?: string
-  private pg?: Client
+  private pg?: Pool
   private readonly log: (line: string) => void
 
   constructor(readonly options: StoreOptions) {
@@ -151,8 +151,7 @@ export class MultiInstanceStore {
     this.log(
       `${this.processes.map((p) => `${p.name} (${p.mode}) :${p.port}`).join(", ")} healthy in ${Date.now() - booting} ms`,
     )
-    this.pg = new Client({ connectionString: databaseUrl(options.db, this.database) })
-    await this.pg.connect()
+    this.pg = new Pool({ connectionString: databaseUrl(options.db, this.database), max: 4 })
   }
 
   /** Stops everything that was started, in any state; removes the store directory unless asked to keep it. */
@@ -366,6 +365,24 @@ export class MultiInstanceStore {
       [cartId],
     )
     return rows.length
+  }
+
+  /** jobRuns() once every run that read the sentinel has also logged its line (a run logs when it ends). */
+  async settledJobRuns(timeoutMs = 30_000): Promise<JobRuns> {
+    const until = Date.now()
+    try {
+      return await poll(
+        "reconciliation runs logged",
+        () => {
+          const runs = this.jobRuns(until)
+          return Object.values(runs.perProcess).reduce((a, b) => a + b, 0) >= runs.runs && runs
+        },
+        timeoutMs,
+        250,
+      )
+    } catch {
+      return this.jobRuns(until)
+    }
   }
 
   /**

@@ -55,7 +55,7 @@ async function main() {
     const results: RaceResult[] = []
     for (let i = 0; i < args.races; i++) {
       results.push(await store.race(i))
-      if ((i + 1) % 10 === 0) console.log(`${i + 1} races done`)
+      if ((i + 1) % 10 === 0) console.log(`${i + 1} races done after ${Math.round((Date.now() - started) / 1000)} s`)
     }
     const lost = args.lost > 0 ? await store.lostWebhooks(args.lost) : []
     console.log(`\n${args.processes.join(" + ")} with ${args.modules} modules, ${args.races} races`)
@@ -68,7 +68,7 @@ async function main() {
       console.table(lost.map((c) => ({ cart: c.cartId, orders: c.orders.length, payments: c.orderPayments, vipps: c.vipps.state, problems: c.problems.join("; ") })))
     }
     console.log(`\nreconciliation job (every ${args.every} s):`)
-    console.table(store.jobRuns())
+    console.table(await store.settledJobRuns())
     keepFiles = results.some((r) => r.problems.length > 0) || lost.some((c) => c.problems.length > 0)
   } catch (error) {
     keepFiles = true

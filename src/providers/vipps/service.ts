@@ -216,6 +216,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         value = remainingToCapture(payment)
         key = idempotencyKey("capture", `${session.reference}-full`)
       }
+      await this.refuseUnrecorded(session, "capture", key)
       const response = await this.client.epayment.capturePayment(
         session.reference,
         { currency: session.amount.currency as "NOK", value },
@@ -239,11 +240,9 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         throw new MedusaError(MedusaError.Types.INVALID_DATA, "A refund must be larger than zero")
       const refundId =
         context?.idempotency_key ?? `${session.reference}-${session.aggregate?.refundedAmount.value ?? 0}`
-      const response = await this.client.epayment.refundPayment(
-        session.reference,
-        { currency, value },
-        idempotencyKey("refund", refundId),
-      )
+      const key = idempotencyKey("refund", refundId)
+      await this.refuseUnrecorded(session, "refund", key)
+      const response = await this.client.epayment.refundPayment(session.reference, { currency, value }, key)
       this.logger.info(
         `Vipps MobilePay refunded ${fromMinorUnits(value, currency)} ${currency} of ${session.reference}`,
       )
@@ -365,6 +364,28 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     } catch (error) {
       throw this.fail(error, `capture ${session.reference}`)
     }
+  }
+
+  /**
+   * A capture or refund must not go out while Vipps MobilePay holds more captured (refunded) than Medusa
+   * recorded: an earlier attempt that Medusa saw fail may have gone through, and a new attempt carries a
+   * new Medusa id, so its Idempotency-Key could not stop a second charge. A repeat of our own attempt
+   * (same key in the event log) is a safe replay. Otherwise refuse; the sync records what Vipps holds.
+   */
+  private async refuseUnrecorded(session: VippsSessionData, kind: "capture" | "refund", key: string) {
+    const field = kind === "capture" ? "capturedAmount" : "refundedAmount"
+    const known = session.aggregate?.[field].value
+    if (known === undefined) return
+    const payment = await this.client.epayment.getPayment(session.reference)
+    const held = payment.aggregate[field].value
+    if (held <= known) return
+    const events = await this.client.epayment.getPaymentEvents(session.reference)
+    if (events.some((event) => event.idempotencyKey === key && event.success)) return
+    const currency = payment.amount.currency
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Vipps MobilePay holds ${fromMinorUnits(held, currency)} ${currency} ${kind}d for ${session.reference}, Medusa recorded ${fromMinorUnits(known, currency)} ${currency}: an earlier ${kind} may have gone through, or it was made in the business portal. Nothing was sent. The payment is synced from Vipps MobilePay by its webhook or the reconciliation job; check it before trying again.`,
+    )
   }
 
   private sessionData(data: unknown): VippsSessionData {
