@@ -250,7 +250,9 @@ export class MultiInstanceStore {
    * the signed AUTHORIZED webhook on B.
    */
   async race(index: number): Promise<RaceResult> {
+    const t0 = Date.now()
     const prepared = await this.preparePayment(this.a)
+    const t1 = Date.now()
     this.approveWithoutWebhook(prepared.reference)
     const hook = await this.signedAuthorizedWebhook(prepared.reference, this.b)
     const timed = async (call: () => Promise<AxiosResponse>) => {
@@ -273,7 +275,9 @@ export class MultiInstanceStore {
         }),
       ),
     ])
+    const t2 = Date.now()
     const check = await this.checkPayment(prepared)
+    console.log("race ms", t1 - t0, t2 - t1, Date.now() - t2)
     const complete = {
       status: completion.response.status,
       type: completion.response.data?.type as string | undefined,
