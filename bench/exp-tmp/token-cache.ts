@@ -16,6 +16,12 @@ export class TokenCache {
     return `${baseUrl}\u0000${clientId}\u0000${merchantSerialNumber}`
   }
 
+  /** The cached token if it is still valid, without waiting (the hot path of every call). */
+  peek(key: string): string | undefined {
+    const token = this.entries.get(key)?.token
+    return token && token.expiresAt > this.now() ? token.accessToken : undefined
+  }
+
   async get(key: string, fetchToken: () => Promise<CachedToken>): Promise<string> {
     const entry = this.entries.get(key) ?? {}
     this.entries.set(key, entry)

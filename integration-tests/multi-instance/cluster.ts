@@ -324,9 +324,7 @@ export type SeededStore = {
 export async function migrateAndSeed(dir: string, env: NodeJS.ProcessEnv): Promise<SeededStore> {
   // server mode: these one-off processes never consume queued events or run scheduled jobs.
   const oneOff = { ...env, MEDUSA_WORKER_MODE: "server" }
-  const t0 = Date.now()
   await medusa(["db:migrate", "--execute-safe-links"], dir, oneOff)
-  console.log("migrate ms", Date.now() - t0)
   const output = await medusa(["exec", path.join(__dirname, "seed.ts")], dir, oneOff)
   const line = /SEEDED (\{.*\})/.exec(output)
   if (!line) throw new Error(`seed printed no result:\n${output.slice(-3000)}`)

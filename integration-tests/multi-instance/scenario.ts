@@ -246,13 +246,27 @@ export class MultiInstanceStore {
   }
 
   /**
-   * One race: a fresh approved payment, then at the same moment `POST /store/carts/:id/complete` on A and
-   * the signed AUTHORIZED webhook on B.
+   * `count` races in batches: the carts and sessions of a batch are prepared concurrently (half on each
+   * server), then its races run one after another so that each race has the two servers to itself.
    */
-  async race(index: number): Promise<RaceResult> {
-    const t0 = Date.now()
-    const prepared = await this.preparePayment(this.a)
-    const t1 = Date.now()
+  async races(count: number, batch = 5, onBatch?: (done: number) => void): Promise<RaceResult[]> {
+    const results: RaceResult[] = []
+    while (results.length < count) {
+      const size = Math.min(batch, count - results.length)
+      const prepared = await Promise.all(
+        Array.from({ length: size }, (_, i) => this.preparePayment(i % 2 ? this.b : this.a)),
+      )
+      for (const p of prepared) results.push(await this.race(results.length, p))
+      onBatch?.(results.length)
+    }
+    return results
+  }
+
+  /**
+   * One race: the payment is approved in the app, then at the same moment `POST /store/carts/:id/complete`
+   * goes to A and the signed AUTHORIZED webhook to B.
+   */
+  async race(index: number, prepared: Prepared): Promise<RaceResult> {
     this.approveWithoutWebhook(prepared.reference)
     const hook = await this.signedAuthorizedWebhook(prepared.reference, this.b)
     const timed = async (call: () => Promise<AxiosResponse>) => {
@@ -275,9 +289,7 @@ export class MultiInstanceStore {
         }),
       ),
     ])
-    const t2 = Date.now()
     const check = await this.checkPayment(prepared)
-    console.log("race ms", t1 - t0, t2 - t1, Date.now() - t2)
     const complete = {
       status: completion.response.status,
       type: completion.response.data?.type as string | undefined,

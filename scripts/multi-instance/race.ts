@@ -52,11 +52,9 @@ async function main() {
   try {
     await store.start()
     await store.createSentinel()
-    const results: RaceResult[] = []
-    for (let i = 0; i < args.races; i++) {
-      results.push(await store.race(i))
-      if ((i + 1) % 10 === 0) console.log(`${i + 1} races done after ${Math.round((Date.now() - started) / 1000)} s`)
-    }
+    const results: RaceResult[] = await store.races(args.races, 5, (done) => {
+      if (done % 10 === 0) console.log(`${done} races done after ${Math.round((Date.now() - started) / 1000)} s`)
+    })
     const lost = args.lost > 0 ? await store.lostWebhooks(args.lost) : []
     console.log(`\n${args.processes.join(" + ")} with ${args.modules} modules, ${args.races} races`)
     console.table(summarize(results))
