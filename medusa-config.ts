@@ -18,6 +18,29 @@ const common = {
   timeoutMs: 5_000,
 }
 
+/** The simulator's Norwegian sales unit (NOK) — or real test keys from the environment. */
+const norway = {
+  clientId: process.env.VIPPS_CLIENT_ID ?? "sim-client-id",
+  clientSecret: process.env.VIPPS_CLIENT_SECRET ?? "sim-client-secret",
+  subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
+  merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
+}
+
+/** The simulator's Danish/Finnish sales unit (DKK, EUR). */
+const denmark = {
+  clientId: process.env.MOBILEPAY_CLIENT_ID ?? "sim-dk-client-id",
+  clientSecret: process.env.MOBILEPAY_CLIENT_SECRET ?? "sim-dk-client-secret",
+  subscriptionKey: process.env.MOBILEPAY_SUBSCRIPTION_KEY ?? "sim-dk-subscription-key",
+  merchantSerialNumber: process.env.MOBILEPAY_MSN ?? "654321",
+}
+
+/** One provider registration, `pp_vipps_<id>`. */
+const registration = (id: string, options: Record<string, unknown>) => ({
+  resolve: "./src/providers/vipps",
+  id,
+  options: { ...common, ...options },
+})
+
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
@@ -35,65 +58,33 @@ module.exports = defineConfig({
       resolve: "@medusajs/medusa/payment",
       options: {
         providers: [
-          {
-            // Norwegian sales unit (NOK): pp_vipps_vipps
-            resolve: "./src/providers/vipps",
-            id: "vipps",
-            options: {
-              ...common,
-              clientId: process.env.VIPPS_CLIENT_ID ?? "sim-client-id",
-              clientSecret: process.env.VIPPS_CLIENT_SECRET ?? "sim-client-secret",
-              subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
-              merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
-              referencePrefix: "test-no",
-              webhookSecret: process.env.VIPPS_WEBHOOK_SECRET,
-              storeName: "Demo Store",
-              paymentDescription: "{store_name} order {reference}",
-            },
-          },
-          {
-            // Danish / Finnish sales unit with its own credentials (DKK, EUR): pp_vipps_mobilepay
-            resolve: "./src/providers/vipps",
-            id: "mobilepay",
-            options: {
-              ...common,
-              clientId: process.env.MOBILEPAY_CLIENT_ID ?? "sim-dk-client-id",
-              clientSecret: process.env.MOBILEPAY_CLIENT_SECRET ?? "sim-dk-client-secret",
-              subscriptionKey: process.env.MOBILEPAY_SUBSCRIPTION_KEY ?? "sim-dk-subscription-key",
-              merchantSerialNumber: process.env.MOBILEPAY_MSN ?? "654321",
-              referencePrefix: "test-dk",
-              webhookSecret: process.env.MOBILEPAY_WEBHOOK_SECRET,
-            },
-          },
-          {
-            // Same Norwegian sales unit, capturing at authorization (digital goods): pp_vipps_direct
-            resolve: "./src/providers/vipps",
-            id: "direct",
-            options: {
-              ...common,
-              clientId: process.env.VIPPS_CLIENT_ID ?? "sim-client-id",
-              clientSecret: process.env.VIPPS_CLIENT_SECRET ?? "sim-client-secret",
-              subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
-              merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
-              referencePrefix: "test-direct",
-              webhookSecret: process.env.DIRECT_WEBHOOK_SECRET,
-              autoCapture: true,
-            },
-          },
-          {
-            // Same Norwegian sales unit with profile sharing: pp_vipps_profile
-            resolve: "./src/providers/vipps",
-            id: "profile",
-            options: {
-              ...common,
-              clientId: process.env.VIPPS_CLIENT_ID ?? "sim-client-id",
-              clientSecret: process.env.VIPPS_CLIENT_SECRET ?? "sim-client-secret",
-              subscriptionKey: process.env.VIPPS_SUBSCRIPTION_KEY ?? "sim-subscription-key",
-              merchantSerialNumber: process.env.VIPPS_MSN ?? "123456",
-              referencePrefix: "test-profile",
-              profileScope: "name email phoneNumber address",
-            },
-          },
+          // Norwegian sales unit: pp_vipps_vipps
+          registration("vipps", {
+            ...norway,
+            referencePrefix: "test-no",
+            webhookSecret: process.env.VIPPS_WEBHOOK_SECRET,
+            storeName: "Demo Store",
+            paymentDescription: "{store_name} order {reference}",
+          }),
+          // Danish / Finnish sales unit with its own credentials: pp_vipps_mobilepay
+          registration("mobilepay", {
+            ...denmark,
+            referencePrefix: "test-dk",
+            webhookSecret: process.env.MOBILEPAY_WEBHOOK_SECRET,
+          }),
+          // Norwegian sales unit, capturing at authorization (digital goods): pp_vipps_direct
+          registration("direct", {
+            ...norway,
+            referencePrefix: "test-direct",
+            webhookSecret: process.env.DIRECT_WEBHOOK_SECRET,
+            autoCapture: true,
+          }),
+          // Norwegian sales unit with profile sharing: pp_vipps_profile
+          registration("profile", {
+            ...norway,
+            referencePrefix: "test-profile",
+            profileScope: "name email phoneNumber address",
+          }),
         ],
       },
     },

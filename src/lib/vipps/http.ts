@@ -5,9 +5,8 @@ import { z } from "zod"
 import { ResolvedClientConfig, systemHeaders } from "./config"
 import { VippsApiError, VippsError, VippsNetworkError, VippsResponseValidationError } from "./errors"
 import { nextDelay, parseRetryAfter } from "./retry-policy"
-import { Problem } from "./schemas"
 import { TokenCache, tokenExpiry } from "./token-cache"
-import { AccessTokenResponse } from "./schemas"
+import { AccessTokenResponse, Problem } from "./schemas"
 
 /** How a call authenticates: the token endpoint itself, a normal API call, or Userinfo (no subscription key). */
 type AuthMode = "credentials" | "bearer" | "userinfo"
