@@ -21,7 +21,8 @@ function client(url: string, tokenCache: TokenCache): VippsClient {
   return new VippsClient({ ...MERCHANT, baseUrl: url, systemInfo: SYSTEM_INFO }, { tokenCache })
 }
 
-const tokenRequests = (sim: RunningSimulator) => sim.control.requests({ operation: "accessToken" }).length
+const tokenRequests = (sim: RunningSimulator) =>
+  sim.control.requests({ operation: "accessToken", redact: false }).length
 
 async function createPayment(sim: RunningSimulator, reference: string): Promise<void> {
   await client(sim.url, new TokenCache()).epayment.createPayment(
@@ -87,27 +88,29 @@ export type DayResult = {
 async function simulatedDay(mode: "process" | "cache-only", hours: number, perMinute: number): Promise<DayResult> {
   const realNow = Date.now
   let offset = 0
-  const sim = await startSimulator({ tokenLifetimeSeconds: 86_400, requestLogLimit: 1_000_000 })
+  const sim = await startSimulator({ tokenLifetimeSeconds: 86_400 })
   try {
     const reference = `day-${mode}-${realNow().toString(36)}`
     await createPayment(sim, reference)
+    // In `process` mode the clock is replaced before the cache exists: TokenCache captures `Date.now`
+    // (the function) when it is constructed.
+    if (mode === "process") Date.now = () => realNow() + offset
     const cache = mode === "process" ? new TokenCache() : new TokenCache(() => realNow() + offset)
     const api = client(sim.url, cache)
-    if (mode === "process") Date.now = () => realNow() + offset
-    sim.control.clearRequests()
     const perHour = Array.from({ length: hours }, () => 0)
     let operations = 0
+    let unauthorized = 0
     for (let minute = 0; minute < hours * 60; minute++) {
       offset = minute * 60_000
       if (mode === "cache-only") sim.control.setTime(realNow() + offset)
-      const before = tokenRequests(sim)
+      sim.control.clearRequests()
       for (let k = 0; k < perMinute; k++) {
         await api.epayment.getPayment(reference)
         operations++
       }
-      perHour[Math.floor(minute / 60)] += tokenRequests(sim) - before
+      perHour[Math.floor(minute / 60)] += tokenRequests(sim)
+      unauthorized += sim.control.requests({ operation: "getPayment", redact: false }).filter((r) => r.status === 401).length
     }
-    const unauthorized = sim.control.requests({ operation: "getPayment" }).filter((r) => r.status === 401).length
     const total = perHour.reduce((a, b) => a + b, 0)
     return {
       clock: mode,

@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
 import { answerOnLandingPage } from "../helpers/shopper"
-import { DENMARK, NORWAY, useSimulator } from "../helpers/simulator"
+import { DENMARK, eventually, NORWAY, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(120_000)
 
@@ -272,6 +272,22 @@ medusaIntegrationTestRunner({
       expect(again.data.message).toMatch(/holds 300.00 NOK captured .* Medusa recorded 0.00 NOK/)
       expect(vipps(reference).aggregate.captured).toBe(30000)
       expect(vipps(reference).events.filter((e) => e.name === "CAPTURED")).toHaveLength(1)
+    })
+
+    it("refunds the captured part and releases the rest when a partly captured order is cancelled", async () => {
+      const { session, order } = await checkout("nok", "pp_vipps_vipps")
+      const reference = session.data.reference
+      const payment = await orderPayment(order.id)
+      await api.post(`/admin/payments/${payment.id}/capture`, { amount: 200 }, admin)
+      await api.post(`/admin/orders/${order.id}/cancel`, {}, admin)
+      await eventually(async () => vipps(reference).aggregate.cancelled === 29900)
+      expect(vipps(reference).aggregate).toEqual({
+        authorized: 49900,
+        captured: 20000,
+        refunded: 20000,
+        cancelled: 29900,
+      })
+      expect(vipps(reference).events.filter((e) => e.name === "CANCELLED")).toHaveLength(1)
     })
   },
 })

@@ -306,5 +306,23 @@ medusaIntegrationTestRunner({
         log.mockRestore()
       }
     })
+
+    it("releases a payment approved after Medusa dropped its session", async () => {
+      const cart = await shop.createCart("nok", [{ label: "mug", quantity: 2 }])
+      const first = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
+      const reference = first.session.data.reference as string
+      sim.current.control.dropWebhooks(10, { reference })
+      sim.current.control.approve(reference)
+      // The shopper starts over (e.g. changed the cart): Medusa drops the first session.
+      await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
+      expect(sim.current.control.getPayment(reference)!.aggregate.cancelled).toBe(0)
+
+      const event = signedEvent(reference)
+      const response = await post(event.body, event.headers)
+      expect(response.status).toBe(200)
+      expect(response.data.outcome).toBe("released")
+      expect(sim.current.control.getPayment(reference)!.aggregate.cancelled).toBe(49900)
+      expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(0)
+    })
   },
 })

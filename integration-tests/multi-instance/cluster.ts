@@ -158,20 +158,33 @@ export function createStoreDir(label: string): string {
       2,
     ),
   )
-  fs.writeFileSync(path.join(dir, "medusa-config.js"), `module.exports = require(${JSON.stringify(storeConfig)})\n`)
+  fs.writeFileSync(
+    path.join(dir, "medusa-config.js"),
+    `module.exports = require(${JSON.stringify(storeConfig)})\n`,
+  )
   fs.symlinkSync(path.join(root, "src"), path.join(dir, "src"), "dir")
   return dir
 }
 
 /** Runs a medusa CLI command to completion (db:migrate, exec); rejects with the output's tail. */
-export function medusa(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<string> {
+export function medusa(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 180_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [medusaCli, ...args],
       { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`medusa ${args.join(" ")} failed: ${error.message}\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`))
+        if (error)
+          reject(
+            new Error(
+              `medusa ${args.join(" ")} failed: ${error.message}\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
+            ),
+          )
         else resolve(stdout)
       },
     )
@@ -229,7 +242,9 @@ export class MedusaProcess {
       `${this.name} (${this.mode}) answering GET /health`,
       async () => {
         if (!this.running()) {
-          throw new Error(`${this.name} exited (${this.child?.exitCode ?? this.child?.signalCode}):\n${this.tail()}`)
+          throw new Error(
+            `${this.name} exited (${this.child?.exitCode ?? this.child?.signalCode}):\n${this.tail()}`,
+          )
         }
         const response = await axios.get(`${this.url}/health`, { timeout: 2000, validateStatus: () => true })
         return response.status === 200

@@ -49,6 +49,7 @@ export type StoreOptions = {
 export type RaceResult = {
   index: number
   cartId: string
+  sessionId: string
   reference: string
   complete: { status: number; type?: string; orderId?: string; message?: string; ms: number }
   webhook: { status: number; outcome?: string; ms: number }
@@ -77,7 +78,7 @@ export type JobRuns = {
   authorizedOutcomes: number
 }
 
-type Prepared = { cartId: string; sessionId: string; reference: string }
+export type Prepared = { cartId: string; sessionId: string; reference: string }
 
 export class MultiInstanceStore {
   readonly database: string
@@ -123,7 +124,12 @@ export class MultiInstanceStore {
       subscriptionKey: NORWAY.subscriptionKey,
       merchantSerialNumber: NORWAY.msn,
       baseUrl: this.sim.url,
-      systemInfo: { systemName: "medusa", systemVersion: "multi-instance", pluginName: "tests", pluginVersion: "0" },
+      systemInfo: {
+        systemName: "medusa",
+        systemVersion: "multi-instance",
+        pluginName: "tests",
+        pluginVersion: "0",
+      },
     })
     const registration = await client.webhooks.register({
       url: `http://127.0.0.1:${ports[1]}${WEBHOOK_PATH}`,
@@ -145,7 +151,9 @@ export class MultiInstanceStore {
     this.store = await migrateAndSeed(this.dir, env)
     this.log(`migrated and seeded in ${Date.now() - started} ms`)
     const booting = Date.now()
-    this.processes = options.processes.map((p, i) => new MedusaProcess(p.name, p.mode, ports[i], this.dir!, env))
+    this.processes = options.processes.map(
+      (p, i) => new MedusaProcess(p.name, p.mode, ports[i], this.dir!, env),
+    )
     for (const p of this.processes) p.start()
     await Promise.all(this.processes.map((p) => p.waitHealthy(options.bootTimeoutMs ?? 150_000)))
     this.log(
@@ -201,15 +209,23 @@ export class MultiInstanceStore {
       { headers },
     )
     const cartId = created.cart.id as string
-    const { data: pc } = await axios.post(`${via.url}/store/payment-collections`, { cart_id: cartId }, { headers })
+    const { data: pc } = await axios.post(
+      `${via.url}/store/payment-collections`,
+      { cart_id: cartId },
+      { headers },
+    )
     const { data: withSession } = await axios.post(
       `${via.url}/store/payment-collections/${pc.payment_collection.id}/payment-sessions`,
       { provider_id: PROVIDER_ID, data: { cart_id: cartId } },
       { headers },
     )
-    const session = (withSession.payment_collection.payment_sessions as { id: string; provider_id: string; data: { reference: string } }[]).find(
-      (s) => s.provider_id === PROVIDER_ID,
-    )
+    const session = (
+      withSession.payment_collection.payment_sessions as {
+        id: string
+        provider_id: string
+        data: { reference: string }
+      }[]
+    ).find((s) => s.provider_id === PROVIDER_ID)
     if (!session) throw new Error(`no ${PROVIDER_ID} session on cart ${cartId}`)
     return { cartId, sessionId: session.id, reference: session.data.reference }
   }
@@ -246,19 +262,22 @@ export class MultiInstanceStore {
   }
 
   /**
-   * `count` races in batches: the carts and sessions of a batch are prepared concurrently (half on each
-   * server), then its races run one after another so that each race has the two servers to itself.
+   * `count` races on `lanes` concurrent lanes (a store has several shoppers at once). Each lane prepares a
+   * cart with a session (alternating servers), then races it; each race is still one cart's storefront
+   * completion on A against its webhook on B at the same moment.
    */
-  async races(count: number, batch = 5, onBatch?: (done: number) => void): Promise<RaceResult[]> {
+  async races(count: number, lanes = 2, onRace?: (done: number) => void): Promise<RaceResult[]> {
     const results: RaceResult[] = []
-    while (results.length < count) {
-      const size = Math.min(batch, count - results.length)
-      const prepared = await Promise.all(
-        Array.from({ length: size }, (_, i) => this.preparePayment(i % 2 ? this.b : this.a)),
-      )
-      for (const p of prepared) results.push(await this.race(results.length, p))
-      onBatch?.(results.length)
+    let next = 0
+    const lane = async () => {
+      while (next < count) {
+        const index = next++
+        const prepared = await this.preparePayment(index % 2 ? this.b : this.a)
+        results[index] = await this.race(index, prepared)
+        onRace?.(results.filter(Boolean).length)
+      }
     }
+    await Promise.all(Array.from({ length: lanes }, lane))
     return results
   }
 
@@ -276,10 +295,14 @@ export class MultiInstanceStore {
     }
     const [completion, webhook] = await Promise.all([
       timed(() =>
-        axios.post(`${this.a.url}/store/carts/${prepared.cartId}/complete`, {}, {
-          headers: this.storeHeaders(),
-          validateStatus: () => true,
-        }),
+        axios.post(
+          `${this.a.url}/store/carts/${prepared.cartId}/complete`,
+          {},
+          {
+            headers: this.storeHeaders(),
+            validateStatus: () => true,
+          },
+        ),
       ),
       timed(() =>
         axios.post(`${this.b.url}${WEBHOOK_PATH}`, hook.body, {
@@ -294,7 +317,8 @@ export class MultiInstanceStore {
       status: completion.response.status,
       type: completion.response.data?.type as string | undefined,
       orderId: completion.response.data?.order?.id as string | undefined,
-      message: (completion.response.data?.message ?? completion.response.data?.error?.message) as string | undefined,
+      message: (completion.response.data?.message ?? completion.response.data?.error?.message) as
+        string | undefined,
       ms: completion.ms,
     }
     const result: RaceResult = {
@@ -304,7 +328,9 @@ export class MultiInstanceStore {
       webhook: { status: webhook.response.status, outcome: webhook.response.data?.outcome, ms: webhook.ms },
     }
     if (complete.status !== 200 || complete.type !== "order") {
-      result.problems.push(`storefront got ${complete.status} ${complete.type ?? ""} ${complete.message ?? ""}`.trim())
+      result.problems.push(
+        `storefront got ${complete.status} ${complete.type ?? ""} ${complete.message ?? ""}`.trim(),
+      )
     } else if (check.orders.length === 1 && complete.orderId !== check.orders[0]) {
       result.problems.push("storefront got another order than the cart's")
     }
@@ -339,6 +365,7 @@ export class MultiInstanceStore {
       .filter((r) => /\/(capture|refund|cancel)$/.test(r.path)).length
     const check: PaymentCheck = {
       cartId,
+      sessionId,
       reference,
       orders,
       deletedOrders: orderRows.length - orders.length,
@@ -348,7 +375,8 @@ export class MultiInstanceStore {
       problems: [],
     }
     if (orders.length !== 1) check.problems.push(`${orders.length} orders`)
-    if (check.deletedOrders > 0) check.problems.push(`${check.deletedOrders} order(s) created and deleted again`)
+    if (check.deletedOrders > 0)
+      check.problems.push(`${check.deletedOrders} order(s) created and deleted again`)
     if (orderPayments.length !== 1) check.problems.push(`${orderPayments.length} Vipps payments on the order`)
     if (sessionPayments.length !== 1) check.problems.push(`${sessionPayments.length} payments of the session`)
     if (payment?.state !== "AUTHORIZED" || check.vipps.cancelled > 0 || modifications > 0) {
@@ -359,14 +387,19 @@ export class MultiInstanceStore {
 
   /**
    * Payments approved in the app whose webhooks never arrive and whose shoppers never return: only the
-   * reconciliation job can complete them. Waits until each cart has an order, then checks each.
+   * reconciliation job can complete them (once they are `reconcileAfterSeconds` old).
    */
-  async lostWebhooks(count: number, timeoutMs = 60_000): Promise<PaymentCheck[]> {
+  async approveWithLostWebhooks(count: number): Promise<Prepared[]> {
     const prepared: Prepared[] = []
     for (let i = 0; i < count; i++) prepared.push(await this.preparePayment(i % 2 ? this.b : this.a))
     for (const p of prepared) this.approveWithoutWebhook(p.reference)
+    return prepared
+  }
+
+  /** Waits until each cart has an order, then checks each payment. */
+  async awaitOrders(prepared: Prepared[], timeoutMs = 60_000): Promise<PaymentCheck[]> {
     await poll(
-      `orders for ${count} payments whose webhooks were dropped`,
+      `orders for ${prepared.length} payments whose webhooks were lost`,
       async () => (await Promise.all(prepared.map((p) => this.ordersOf(p.cartId)))).every((n) => n > 0),
       timeoutMs,
       500,
@@ -414,7 +447,8 @@ export class MultiInstanceStore {
       .map((r) => Date.parse(r.at))
       .filter((at) => at <= until)
     const perTick = new Map<number, number>()
-    for (const at of reads) perTick.set(Math.floor(at / everyMs), (perTick.get(Math.floor(at / everyMs)) ?? 0) + 1)
+    for (const at of reads)
+      perTick.set(Math.floor(at / everyMs), (perTick.get(Math.floor(at / everyMs)) ?? 0) + 1)
     const first = reads.length ? Math.min(...reads) : until
     const perProcess: Record<string, number> = {}
     let authorizedOutcomes = 0
@@ -423,7 +457,8 @@ export class MultiInstanceStore {
       perProcess[p.name] = lines.length
       for (const line of lines) {
         const outcomes = /checked, (\{.*\}),/.exec(line.message ?? "")
-        if (outcomes) authorizedOutcomes += (JSON.parse(outcomes[1]) as Record<string, number>).authorized ?? 0
+        if (outcomes)
+          authorizedOutcomes += (JSON.parse(outcomes[1]) as Record<string, number>).authorized ?? 0
       }
     }
     return {

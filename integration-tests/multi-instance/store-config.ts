@@ -77,7 +77,8 @@ module.exports = defineConfig({
               subscriptionKey: "sim-subscription-key",
               merchantSerialNumber: "123456",
               referencePrefix: "multi",
-              returnUrl: "http://localhost:8000/checkout/vipps/return?reference={reference}&cart_id={cart_id}",
+              returnUrl:
+                "http://localhost:8000/checkout/vipps/return?reference={reference}&cart_id={cart_id}",
               webhookSecret: process.env.VIPPS_WEBHOOK_SECRET,
               reconcileAfterSeconds: Number(process.env.VIPPS_RECONCILE_AFTER_SECONDS ?? 60),
               maxAttempts: 4,

@@ -240,6 +240,8 @@ async function approveOnLandingPage(redirectUrl: string): Promise<string> {
 
 // ── the demo ──────────────────────────────────────────────────────────────────────────────────────────
 
+let logDirectory: string | undefined
+let finished = false
 type Cleanup = () => Promise<void>
 const cleanups: Cleanup[] = []
 
@@ -252,6 +254,7 @@ async function main(): Promise<void> {
   console.log(bold(`Vipps MobilePay for Medusa: demo${SERVE ? " (--serve)" : ""}`))
   const runId = `${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${crypto.randomBytes(3).toString("hex")}`
   const logDir = path.join(ROOT, ".tmp", `demo-${runId}`)
+  logDirectory = logDir
   fs.mkdirSync(logDir, { recursive: true })
   const admin = { email: "admin@demo.local", password: crypto.randomBytes(9).toString("base64url") }
 
@@ -329,7 +332,7 @@ async function main(): Promise<void> {
 
   // 3-5. Medusa: migrations, seed, server
   await step("Medusa database migrated (medusa db:migrate)", () =>
-    medusaCommand(["db:migrate", "--execute-safe-links"], env, path.join(logDir, "migrate.log")),
+    medusaCommand(["db:migrate", "--execute-safe-links", "--concurrency", "4"], env, path.join(logDir, "migrate.log")),
   )
   const seedFile = path.join(logDir, "store.json")
   const store = await step(
@@ -536,9 +539,13 @@ async function main(): Promise<void> {
     console.log(`  ${delivery.eventName.padEnd(10)} ${delivery.state.padEnd(9)} HTTP ${last?.status ?? "-"} after ${delivery.attempts.length} attempt(s)`)
   }
   const total = Date.now() - started
-  console.log(`\n${green("All steps succeeded")} in ${(total / 1000).toFixed(1)}s. Logs: ${path.relative(ROOT, logDir)}/`)
+  console.log(`\n${green("All steps succeeded")} in ${(total / 1000).toFixed(1)}s.`)
 
-  if (!SERVE) return
+  finished = true
+  if (!SERVE) {
+    cleanups.push(async () => fs.rmSync(logDir, { recursive: true, force: true }))
+    return
+  }
 
   console.log(`
 ${bold("Running")} (Ctrl+C to stop and drop the demo database):
@@ -550,11 +557,19 @@ ${bold("Running")} (Ctrl+C to stop and drop the demo database):
   Vipps MobilePay sim   ${sim.url}   (payments: ${sim.url}/_simulator/payments)
   Medusa log            ${path.relative(ROOT, serverLog)}
 The admin dashboard is built on first load (development mode): the first page can take a while.`)
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve())
-    process.once("SIGTERM", () => resolve())
+  await new Promise<never>(() => {
+    // Runs until Ctrl+C / SIGTERM (see the handlers below).
   })
-  console.log("\nStopping…")
+}
+
+let stopping = false
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    console.log(`\n${signal}: stopping Medusa, the simulator and the storefront, dropping the demo database…`)
+    cleanup().finally(() => process.exit(finished ? 0 : 130))
+  })
 }
 
 main().then(
@@ -564,6 +579,7 @@ main().then(
   },
   async (error: unknown) => {
     console.error(`\n${red("Demo failed:")} ${error instanceof Error ? error.message : String(error)}`)
+    if (logDirectory) console.error(`Logs: ${path.relative(ROOT, logDirectory)}/`)
     await cleanup()
     process.exit(1)
   },

@@ -2,7 +2,7 @@
  * The storefront-vs-webhook race on a multi-process store, measured rather than asserted:
  *
  *   npx ts-node --transpile-only scripts/multi-instance/race.ts [--modules memory|redis]
- *       [--processes shared,shared | server,server,worker] [--races 40] [--lost 4] [--every 5]
+ *       [--processes shared,shared | server,server,worker] [--races 40] [--lanes 2] [--lost 4] [--every 5]
  *
  * Default: Medusa's in-memory modules on two `shared` processes (what a store gets when it scales out
  * without Redis). Prints the race counts and how often the reconciliation job ran per tick.
@@ -11,15 +11,30 @@
 import { dbServerFromEnv, ModuleSet, WorkerMode } from "../../integration-tests/multi-instance/cluster"
 import { MultiInstanceStore, RaceResult, summarize } from "../../integration-tests/multi-instance/scenario"
 
-type Args = { modules: ModuleSet; processes: WorkerMode[]; races: number; lost: number; every: number }
+type Args = {
+  modules: ModuleSet
+  processes: WorkerMode[]
+  races: number
+  lanes: number
+  lost: number
+  every: number
+}
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { modules: "memory", processes: ["shared", "shared"], races: 40, lost: 4, every: 5 }
+  const args: Args = {
+    modules: "memory",
+    processes: ["shared", "shared"],
+    races: 40,
+    lanes: 2,
+    lost: 4,
+    every: 5,
+  }
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]]
     if (name === "--modules" && (value === "memory" || value === "redis")) args.modules = value
     else if (name === "--processes") args.processes = value.split(",") as WorkerMode[]
     else if (name === "--races") args.races = Number(value)
+    else if (name === "--lanes") args.lanes = Number(value)
     else if (name === "--lost") args.lost = Number(value)
     else if (name === "--every") args.every = Number(value)
     else throw new Error(`unknown argument ${name} ${value ?? ""}`)
@@ -52,10 +67,12 @@ async function main() {
   try {
     await store.start()
     await store.createSentinel()
-    const results: RaceResult[] = await store.races(args.races, 5, (done) => {
-      if (done % 10 === 0) console.log(`${done} races done after ${Math.round((Date.now() - started) / 1000)} s`)
+    const lostPayments = args.lost > 0 ? await store.approveWithLostWebhooks(args.lost) : []
+    const results: RaceResult[] = await store.races(args.races, args.lanes, (done) => {
+      if (done % 10 === 0)
+        console.log(`${done} races done after ${Math.round((Date.now() - started) / 1000)} s`)
     })
-    const lost = args.lost > 0 ? await store.lostWebhooks(args.lost) : []
+    const lost = lostPayments.length ? await store.awaitOrders(lostPayments) : []
     console.log(`\n${args.processes.join(" + ")} with ${args.modules} modules, ${args.races} races`)
     console.table(summarize(results))
     for (const r of results.filter((r) => r.problems.length)) {
@@ -63,7 +80,15 @@ async function main() {
     }
     if (lost.length) {
       console.log(`\n${lost.length} approved payments with lost webhooks, completed by the job:`)
-      console.table(lost.map((c) => ({ cart: c.cartId, orders: c.orders.length, payments: c.orderPayments, vipps: c.vipps.state, problems: c.problems.join("; ") })))
+      console.table(
+        lost.map((c) => ({
+          cart: c.cartId,
+          orders: c.orders.length,
+          payments: c.orderPayments,
+          vipps: c.vipps.state,
+          problems: c.problems.join("; "),
+        })),
+      )
     }
     console.log(`\nreconciliation job (every ${args.every} s):`)
     console.table(await store.settledJobRuns())

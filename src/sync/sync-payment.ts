@@ -8,6 +8,7 @@ import {
 } from "@medusajs/framework/utils"
 import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits, toMinorUnits } from "../lib/money"
+import { idempotencyKey } from "../lib/reference"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import type { VippsRegistration } from "../providers/vipps/registry"
 import { withPayment } from "../providers/vipps/service"
@@ -16,6 +17,7 @@ import { fillCartFromProfile } from "./profile"
 
 export type SyncOutcome =
   | { outcome: "ignored"; reason: string }
+  | { outcome: "released"; reason: string }
   | { outcome: "pending"; state: "CREATED" }
   | { outcome: "failed"; state: string; sessionId: string }
   | { outcome: "authorized"; sessionId: string; orderId?: string; paymentId: string; recorded: string[] }
@@ -66,7 +68,7 @@ async function syncLocked(
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
-  if (!session) return { outcome: "ignored", reason: "no such payment session" }
+  if (!session) return releaseOrphan(registration, logger, reference)
   if (session.provider_id !== providerId) return { outcome: "ignored", reason: "session of another provider" }
   if (!isVippsSessionData(session.data) || session.data.reference !== reference) {
     return { outcome: "ignored", reason: "session does not carry this reference" }
@@ -125,6 +127,28 @@ async function syncLocked(
 
   const recorded = await recordOutsideMovements(paymentModule, logger, after.payment.id, vipps)
   return { outcome: "authorized", sessionId, orderId, paymentId: after.payment.id, recorded }
+}
+
+/**
+ * A payment of ours whose session Medusa deleted (the cart changed or the shopper switched method while
+ * the app was open) can still be approved: no order will ever use that reservation, so release it.
+ */
+async function releaseOrphan(
+  { provider }: VippsRegistration,
+  logger: Logger,
+  reference: string,
+): Promise<SyncOutcome> {
+  const vipps = await provider.vipps.epayment.getPayment(reference)
+  const { authorizedAmount, capturedAmount, cancelledAmount } = vipps.aggregate
+  const remaining = authorizedAmount.value - capturedAmount.value - cancelledAmount.value
+  if (vipps.state !== "AUTHORIZED" || remaining <= 0) {
+    return { outcome: "ignored", reason: "no such payment session" }
+  }
+  await provider.vipps.epayment.cancelPayment(reference, idempotencyKey("release", reference.slice(-42)))
+  logger.warn(
+    `Vipps MobilePay payment ${reference} was approved for a payment session Medusa had dropped; released it`,
+  )
+  return { outcome: "released", reason: "approved after its payment session was dropped" }
 }
 
 async function cartOfCollection(container: MedusaContainer, paymentCollectionId: string) {

@@ -1,0 +1,137 @@
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import type { IPaymentModuleService } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { chromium, type BrowserContext } from "playwright-core"
+import { DEMO_PRODUCT, DEMO_SHIPPING, seedDemoStore } from "../../scripts/demo/seed-store"
+import { startStorefront, type RunningStorefront } from "../../scripts/demo/storefront"
+import { useSimulator } from "../helpers/simulator"
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "./chromium"
+
+/**
+ * A shopper in a real (headless) browser: the demo storefront page talks to Medusa's store API with the
+ * publishable key, the Pay with Vipps button leads to the simulator's landing page, Approve brings the
+ * shopper back, and the storefront shows the order confirmation.
+ */
+
+jest.setTimeout(180_000)
+
+const unavailable = ensureChromium()
+const SCREENSHOT = path.resolve(__dirname, "..", "..", ".tmp", "browser-checkout.png")
+
+if (unavailable) {
+  console.warn(`Browser checkout test skipped: ${unavailable}`)
+  describe("checkout in a real browser", () => {
+    it.skip(`skipped: ${unavailable}`, () => {})
+  })
+} else {
+  const sim = useSimulator({ webhooks: true })
+  let storefront: RunningStorefront
+  const previous = { STOREFRONT_URL: process.env.STOREFRONT_URL, STORE_CORS: process.env.STORE_CORS }
+
+  // Before Medusa boots: medusa-config.ts reads the storefront's origin (return URL and store CORS).
+  beforeAll(async () => {
+    storefront = await startStorefront()
+    process.env.STOREFRONT_URL = storefront.url
+    process.env.STORE_CORS = storefront.url
+  })
+  afterAll(async () => {
+    await storefront?.stop()
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  })
+
+  medusaIntegrationTestRunner({
+    testSuite: ({ api, getContainer }) => {
+      let context: BrowserContext
+      let profile: string
+
+      beforeAll(async () => {
+        const store = await seedDemoStore(getContainer())
+        storefront.configure({
+          medusaUrl: String(api.defaults.baseURL),
+          publishableKey: store.publishableKey,
+          regionId: store.regionId,
+          countryCode: store.countryCode,
+          currency: store.currency,
+          productTitle: store.productTitle,
+          variantId: store.variantId,
+          unitPrice: store.unitPrice,
+          providerId: "pp_vipps_vipps",
+        })
+        profile = fs.mkdtempSync(path.join(os.tmpdir(), "vipps-chromium-"))
+        context = await chromium.launchPersistentContext(profile, {
+          executablePath: CHROMIUM_PATH,
+          headless: true,
+          args: CHROMIUM_ARGS,
+          viewport: { width: 900, height: 820 },
+        })
+      })
+
+      afterAll(async () => {
+        await context?.close()
+        if (profile) fs.rmSync(profile, { recursive: true, force: true })
+      })
+
+      it("pays with Vipps from the storefront, approves on the landing page and sees the order confirmation", async () => {
+        const page = await context.newPage()
+        const pageErrors: string[] = []
+        page.on("pageerror", (error) => pageErrors.push(error.message))
+        page.on("console", (message) => {
+          if (message.type() === "error") pageErrors.push(message.text())
+        })
+
+        await page.goto(storefront.url)
+        const pay = page.locator("#pay")
+        await pay.waitFor({ state: "visible", timeout: 15_000 })
+        expect(await pay.innerText()).toContain("Pay with Vipps")
+        expect(await page.locator("#product").innerText()).toBe(DEMO_PRODUCT.title)
+
+        // The storefront creates cart, shipping method and session, then opens redirectUrl.
+        await pay.click()
+        await page.waitForURL((url) => url.href.startsWith(`${sim.current.publicUrl}/landing`), { timeout: 30_000 })
+        const expectedTotal = 2 * DEMO_PRODUCT.price + DEMO_SHIPPING.price
+        expect(await page.locator("#amount").innerText()).toBe(`${expectedTotal.toFixed(2)} NOK`)
+        const [payment] = sim.current.control.payments()
+        expect(sim.current.control.payments()).toHaveLength(1)
+        expect(payment.state).toBe("CREATED")
+        expect(payment.amount).toEqual({ currency: "NOK", value: Math.round(expectedTotal * 100) })
+
+        await page.locator("#approve").click()
+        await page.waitForURL((url) => url.href.startsWith(`${storefront.url}/checkout/vipps/return`), {
+          timeout: 30_000,
+        })
+        const confirmation = page.locator("#confirmation")
+        await confirmation.waitFor({ state: "visible", timeout: 60_000 })
+        expect(await confirmation.innerText()).toBe("Thank you! Your order is confirmed.")
+        const orderId = await page.locator("#order-id").innerText()
+        expect(orderId).toMatch(/^order_/)
+        expect(await page.locator("#order-total").innerText()).toMatch(/548,00/)
+
+        fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true })
+        await page.screenshot({ path: SCREENSHOT, fullPage: true })
+
+        // The order the page shows exists, with an authorized Vipps MobilePay payment for this reference.
+        expect(sim.current.control.getPayment(payment.reference)?.state).toBe("AUTHORIZED")
+        const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+        const { data: orders } = await query.graph({
+          entity: "order",
+          fields: ["id", "total", "payment_collections.payments.id", "payment_collections.payments.data"],
+          filters: { id: orderId },
+        })
+        expect(orders).toHaveLength(1)
+        expect(Number(orders[0].total)).toBe(expectedTotal)
+        const payments = (orders[0].payment_collections ?? []).flatMap((c) => c?.payments ?? [])
+        expect(payments).toHaveLength(1)
+        expect((payments[0]?.data as { reference?: string }).reference).toBe(payment.reference)
+        const paymentModule = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
+        expect(await paymentModule.listPayments({ id: payments[0]!.id })).toHaveLength(1)
+        expect(pageErrors).toEqual([])
+      })
+    },
+  })
+}
