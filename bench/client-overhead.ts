@@ -75,10 +75,14 @@ function ours(url: string, approve: (reference: string) => Promise<void>): Conte
     async run(reference) {
       tokens.clear()
       const token = await timed(() => pipeline["accessToken"]())
-      const create = await timed(() => client.epayment.createPayment(createBody(reference), `create-${reference}`))
+      const create = await timed(() =>
+        client.epayment.createPayment(createBody(reference), `create-${reference}`),
+      )
       const get = await timed(() => client.epayment.getPayment(reference))
       await approve(reference)
-      const capture = await timed(() => client.epayment.capturePayment(reference, AMOUNT, `capture-${reference}`))
+      const capture = await timed(() =>
+        client.epayment.capturePayment(reference, AMOUNT, `capture-${reference}`),
+      )
       const refund = await timed(() =>
         client.epayment.refundPayment(reference, { ...AMOUNT, value: 500 }, `refund-${reference}`),
       )
@@ -113,7 +117,8 @@ export function bareAxios(url: string, approve: (reference: string) => Promise<v
       data: body === undefined ? undefined : JSON.stringify(body),
       headers,
     })
-    if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status} for ${path}`)
+    if (response.status < 200 || response.status >= 300)
+      throw new Error(`HTTP ${response.status} for ${path}`)
     return JSON.parse(response.data) as Record<string, unknown>
   }
   const bearer = (token: string, key?: string, body = true): Record<string, string> => ({
@@ -141,7 +146,9 @@ export function bareAxios(url: string, approve: (reference: string) => Promise<v
       const get = await timed(() => send("GET", path, bearer(token, undefined, false)))
       await approve(reference)
       const capture = await timed(() =>
-        send("POST", `${path}/capture`, bearer(token, `capture-${reference}`), { modificationAmount: AMOUNT }),
+        send("POST", `${path}/capture`, bearer(token, `capture-${reference}`), {
+          modificationAmount: AMOUNT,
+        }),
       )
       const refund = await timed(() =>
         send("POST", `${path}/refund`, bearer(token, `refund-${reference}`), {

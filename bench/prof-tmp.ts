@@ -6,7 +6,22 @@ import { bareAxios } from "./client-overhead"
 async function main() {
   const sim = await startSim("child", { requestLogLimit: 100 })
   const tokens = new TokenCache()
-  const client = new VippsClient({ clientId: "sim-client-id", clientSecret: "sim-client-secret", subscriptionKey: "sim-subscription-key", merchantSerialNumber: "123456", baseUrl: sim.url, systemInfo: { systemName: "medusa", systemVersion: "2.21.2", pluginName: "medusa-payment-vipps-mobilepay", pluginVersion: "0.1.0" } }, { tokenCache: tokens })
+  const client = new VippsClient(
+    {
+      clientId: "sim-client-id",
+      clientSecret: "sim-client-secret",
+      subscriptionKey: "sim-subscription-key",
+      merchantSerialNumber: "123456",
+      baseUrl: sim.url,
+      systemInfo: {
+        systemName: "medusa",
+        systemVersion: "2.21.2",
+        pluginName: "medusa-payment-vipps-mobilepay",
+        pluginVersion: "0.1.0",
+      },
+    },
+    { tokenCache: tokens },
+  )
   const p = client.epayment["http"]
   const bare = bareAxios(sim.url, sim.approve)
   const which = process.env.WHICH
@@ -17,7 +32,17 @@ async function main() {
     if (which === "ours") {
       tokens.clear()
       await p["accessToken"]()
-      await client.epayment.createPayment({ amount: { currency: "NOK", value: 1000 }, paymentMethod: { type: "WALLET" }, reference: ref, userFlow: "WEB_REDIRECT", returnUrl: `https://shop.example/return?reference=${ref}`, paymentDescription: "Benchmark payment" }, `create-${ref}`)
+      await client.epayment.createPayment(
+        {
+          amount: { currency: "NOK", value: 1000 },
+          paymentMethod: { type: "WALLET" },
+          reference: ref,
+          userFlow: "WEB_REDIRECT",
+          returnUrl: `https://shop.example/return?reference=${ref}`,
+          paymentDescription: "Benchmark payment",
+        },
+        `create-${ref}`,
+      )
       await client.epayment.getPayment(ref)
       await sim.approve(ref)
       await client.epayment.capturePayment(ref, { currency: "NOK", value: 1000 }, `capture-${ref}`)

@@ -85,7 +85,11 @@ export type DayResult = {
  * the simulator alike). `cache-only`: only the TokenCache gets the simulated clock through its constructor,
  * as a test of the cache would inject it; the simulator clock is advanced to match.
  */
-async function simulatedDay(mode: "process" | "cache-only", hours: number, perMinute: number): Promise<DayResult> {
+async function simulatedDay(
+  mode: "process" | "cache-only",
+  hours: number,
+  perMinute: number,
+): Promise<DayResult> {
   const realNow = Date.now
   let offset = 0
   const sim = await startSimulator({ tokenLifetimeSeconds: 86_400 })
@@ -109,7 +113,9 @@ async function simulatedDay(mode: "process" | "cache-only", hours: number, perMi
         operations++
       }
       perHour[Math.floor(minute / 60)] += tokenRequests(sim)
-      unauthorized += sim.control.requests({ operation: "getPayment", redact: false }).filter((r) => r.status === 401).length
+      unauthorized += sim.control
+        .requests({ operation: "getPayment", redact: false })
+        .filter((r) => r.status === 401).length
     }
     const total = perHour.reduce((a, b) => a + b, 0)
     return {
@@ -146,7 +152,7 @@ export async function runTokenSharing(
   const hours = options.hours ?? 24
   const perMinute = options.perMinute ?? 5
   const day = [
-    await simulatedDay("process", hours, perMinute),
+    await simulatedDay("process", hours * 2, perMinute),
     // Two simulated days: the first token expires after ~24 h, so the second day shows the steady state.
     await simulatedDay("cache-only", hours * 2, perMinute),
   ]
@@ -168,8 +174,12 @@ export function tokenTables(result: TokenSharingResult): string {
     "token requests": d.tokenRequests,
     "per hour (mean)": round(d.tokenRequests / d.simulatedHours, 3),
     "max in one hour": d.maxPerHour,
-    "hours with a request": d.perHour.map((n, h) => (n > 0 ? `${h}:${n}` : "")).filter(Boolean).slice(0, 8).join(" ") +
-      (d.perHour.filter((n) => n > 0).length > 8 ? " …" : ""),
+    "hours with a request":
+      d.perHour
+        .map((n, h) => (n > 0 ? `${h}:${n}` : ""))
+        .filter(Boolean)
+        .slice(0, 8)
+        .join(" ") + (d.perHour.filter((n) => n > 0).length > 8 ? " …" : ""),
     "401s": d.unauthorized,
   }))
   return `${table(concurrent)}\n\n${table(day)}`

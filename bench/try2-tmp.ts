@@ -1,2 +1,5 @@
 import { runTokenSharing, tokenTables } from "./token-sharing"
-runTokenSharing().then((r) => { console.log(tokenTables(r)); console.log(JSON.stringify(r.day.map(d => d.perHour))) })
+runTokenSharing().then((r) => {
+  console.log(tokenTables(r))
+  console.log(JSON.stringify(r.day.map((d) => d.perHour)))
+})

@@ -79,7 +79,9 @@ export class VippsHttp {
       let token: string | undefined
       try {
         token =
-          request.auth === "credentials" ? undefined : (this.tokens.peek(this.tokenKey) ?? (await this.accessToken()))
+          request.auth === "credentials"
+            ? undefined
+            : (this.tokens.peek(this.tokenKey) ?? (await this.accessToken()))
         return await this.attempt(request, serialized, token)
       } catch (caught) {
         const error = caught instanceof VippsError ? caught : this.unexpected(request.operation, caught)

@@ -14,7 +14,11 @@ async function main(): Promise<void> {
         sim.control.approve(request.reference)
         reply({ id: request.id, ok: true })
       } else if (request.op === "count") {
-        reply({ id: request.id, ok: true, value: sim.control.requests({ operation: request.operation }).length })
+        reply({
+          id: request.id,
+          ok: true,
+          value: sim.control.requests({ operation: request.operation }).length,
+        })
       } else {
         sim.control.reset()
         reply({ id: request.id, ok: true })

@@ -22,10 +22,9 @@ export type SimHandle = {
   stop(): Promise<void>
 }
 
-export type ChildRequest =
-  | { id: number; op: "approve"; reference: string }
-  | { id: number; op: "count"; operation: OperationName }
-  | { id: number; op: "reset" }
+type ChildCall =
+  { op: "approve"; reference: string } | { op: "count"; operation: OperationName } | { op: "reset" }
+export type ChildRequest = ChildCall & { id: number }
 export type ChildReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string }
 
 /** Only what a child can receive over IPC (no functions). */
@@ -73,7 +72,7 @@ async function childProcess(options: SimProcessOptions): Promise<SimHandle> {
     if (reply.ok) waiter.resolve(reply.value)
     else waiter.reject(new Error(reply.error))
   })
-  const call = (request: Omit<ChildRequest, "id">) =>
+  const call = (request: ChildCall) =>
     new Promise<unknown>((resolve, reject) => {
       const id = nextId++
       pending.set(id, { resolve, reject })

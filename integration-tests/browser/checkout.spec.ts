@@ -18,6 +18,12 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "./chromium"
 
 jest.setTimeout(180_000)
 
+type OrderRow = {
+  id: string
+  total: unknown
+  payment_collections?: { payments?: { id: string; data?: { reference?: string } }[] }[]
+}
+
 const unavailable = ensureChromium()
 const SCREENSHOT = path.resolve(__dirname, "..", "..", ".tmp", "browser-checkout.png")
 
@@ -79,25 +85,41 @@ if (unavailable) {
 
       it("pays with Vipps from the storefront, approves on the landing page and sees the order confirmation", async () => {
         const page = await context.newPage()
+        // Script errors, and failed or refused calls (e.g. CORS) from the storefront and to Medusa.
         const pageErrors: string[] = []
+        const watched = (url: string) =>
+          url.startsWith(storefront.url) || url.startsWith(String(api.defaults.baseURL))
         page.on("pageerror", (error) => pageErrors.push(error.message))
-        page.on("console", (message) => {
-          if (message.type() === "error") pageErrors.push(message.text())
+        page.on("requestfailed", (request) => {
+          if (watched(request.url())) pageErrors.push(`${request.url()}: ${request.failure()?.errorText}`)
+        })
+        page.on("response", (response) => {
+          if (response.status() >= 400 && watched(response.url()))
+            pageErrors.push(`${response.status()} ${response.url()}`)
         })
 
+        const paymentsBefore = sim.current.control.payments().length
         await page.goto(storefront.url)
         const pay = page.locator("#pay")
         await pay.waitFor({ state: "visible", timeout: 15_000 })
         expect(await pay.innerText()).toContain("Pay with Vipps")
         expect(await page.locator("#product").innerText()).toBe(DEMO_PRODUCT.title)
 
-        // The storefront creates cart, shipping method and session, then opens redirectUrl.
+        // Nothing starts before the shopper accepts the terms of sale.
         await pay.click()
-        await page.waitForURL((url) => url.href.startsWith(`${sim.current.publicUrl}/landing`), { timeout: 30_000 })
+        await page.getByText("Please accept the terms of sale first.").waitFor({ timeout: 5_000 })
+        expect(sim.current.control.payments()).toHaveLength(paymentsBefore)
+
+        // The storefront creates cart, shipping method and session, then opens redirectUrl.
+        await page.locator("#terms").check()
+        await pay.click()
+        await page.waitForURL((url) => url.href.startsWith(`${sim.current.publicUrl}/landing`), {
+          timeout: 30_000,
+        })
         const expectedTotal = 2 * DEMO_PRODUCT.price + DEMO_SHIPPING.price
         expect(await page.locator("#amount").innerText()).toBe(`${expectedTotal.toFixed(2)} NOK`)
-        const [payment] = sim.current.control.payments()
-        expect(sim.current.control.payments()).toHaveLength(1)
+        const payment = sim.current.control.payments().at(-1)!
+        expect(sim.current.control.payments()).toHaveLength(paymentsBefore + 1)
         expect(payment.state).toBe("CREATED")
         expect(payment.amount).toEqual({ currency: "NOK", value: Math.round(expectedTotal * 100) })
 
@@ -118,19 +140,45 @@ if (unavailable) {
         // The order the page shows exists, with an authorized Vipps MobilePay payment for this reference.
         expect(sim.current.control.getPayment(payment.reference)?.state).toBe("AUTHORIZED")
         const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
-        const { data: orders } = await query.graph({
+        const { data } = await query.graph({
           entity: "order",
           fields: ["id", "total", "payment_collections.payments.id", "payment_collections.payments.data"],
           filters: { id: orderId },
         })
+        const orders = data as unknown as OrderRow[]
         expect(orders).toHaveLength(1)
         expect(Number(orders[0].total)).toBe(expectedTotal)
-        const payments = (orders[0].payment_collections ?? []).flatMap((c) => c?.payments ?? [])
+        const payments = (orders[0].payment_collections ?? []).flatMap((c) => c.payments ?? [])
         expect(payments).toHaveLength(1)
-        expect((payments[0]?.data as { reference?: string }).reference).toBe(payment.reference)
+        expect(payments[0].data?.reference).toBe(payment.reference)
         const paymentModule = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
-        expect(await paymentModule.listPayments({ id: payments[0]!.id })).toHaveLength(1)
+        expect(await paymentModule.listPayments({ id: payments[0].id })).toHaveLength(1)
         expect(pageErrors).toEqual([])
+        await page.close()
+      })
+
+      it("explains a rejected payment on the return page and lets the shopper try again", async () => {
+        const page = await context.newPage()
+        await page.goto(storefront.url)
+        await page.locator("#terms").check()
+        await page.locator("#pay").click()
+        await page.waitForURL((url) => url.href.startsWith(`${sim.current.publicUrl}/landing`), {
+          timeout: 30_000,
+        })
+        const payment = sim.current.control.payments().at(-1)!
+        await page.locator("#reject").click()
+        await page.waitForURL((url) => url.href.startsWith(`${storefront.url}/checkout/vipps/return`), {
+          timeout: 30_000,
+        })
+        const failure = page.locator("#failure")
+        await failure.waitFor({ state: "visible", timeout: 30_000 })
+        expect(await failure.innerText()).toMatch(/cancelled in Vipps MobilePay/)
+        expect(sim.current.control.getPayment(payment.reference)?.state).toBe("ABORTED")
+        expect(await page.locator("#confirmation").count()).toBe(0)
+
+        await page.getByRole("link", { name: "Try again" }).click()
+        await page.locator("#pay").waitFor({ state: "visible", timeout: 15_000 })
+        await page.close()
       })
     },
   })

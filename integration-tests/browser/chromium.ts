@@ -32,6 +32,13 @@ export function ensureChromium(): string | null {
   const update = run(["update"])
   const install = update.status === 0 ? run(["install", "-y", "chromium"]) : update
   if (fs.existsSync(CHROMIUM_PATH)) return null
-  const output = `${install.stderr ?? ""}${install.error ? String(install.error) : ""}`.trim().split("\n").slice(-3).join(" | ")
+  if (install.status === 0) {
+    return `apt-get installed the chromium package, but there is no browser at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`
+  }
+  const output = `${install.stderr ?? ""}${install.error ? String(install.error) : ""}`
+    .trim()
+    .split("\n")
+    .slice(-3)
+    .join(" | ")
   return `Chromium is not installed at ${CHROMIUM_PATH} and apt-get could not install it (exit ${install.status}): ${output}`
 }

@@ -23,7 +23,13 @@ type View = {
     capturable: Money
   } | null
   events: { name: string; amount: Money; timestamp: string; success: boolean; by_api: boolean }[]
-  capture_deadline: { at: string; basis: string; authorized_at: string; days_left: number; passed: boolean } | null
+  capture_deadline: {
+    at: string
+    basis: string
+    authorized_at: string
+    days_left: number
+    passed: boolean
+  } | null
   outside_medusa: unknown
   discrepancies: { kind: string; message: string }[]
   error: string | null
@@ -59,7 +65,10 @@ medusaIntegrationTestRunner({
         `/admin/orders/${completed.data.order.id}?fields=id,payment_collections.payments.id`,
         admin,
       )
-      return { paymentId: data.order.payment_collections[0].payments[0].id as string, reference: session.data.reference as string }
+      return {
+        paymentId: data.order.payment_collections[0].payments[0].id as string,
+        reference: session.data.reference as string,
+      }
     }
 
     const view = async (paymentId: string) =>
@@ -133,8 +142,14 @@ medusaIntegrationTestRunner({
       const { paymentId } = await paidOrder("dkk", "pp_vipps_mobilepay", 1)
       const v = await view(paymentId)
       expect(v.vipps?.authorized).toEqual({ currency: "DKK", value: 1999, decimal: "19.99" })
-      expect(v.capture_deadline).toMatchObject({ basis: "denmark-finland-14-days", days_left: 13, passed: false })
-      expect(Date.parse(v.capture_deadline!.at) - Date.parse(v.capture_deadline!.authorized_at)).toBe(14 * DAY_MS)
+      expect(v.capture_deadline).toMatchObject({
+        basis: "denmark-finland-14-days",
+        days_left: 13,
+        passed: false,
+      })
+      expect(Date.parse(v.capture_deadline!.at) - Date.parse(v.capture_deadline!.authorized_at)).toBe(
+        14 * DAY_MS,
+      )
     })
 
     it("warns when Vipps MobilePay holds captures and refunds Medusa does not know about", async () => {

@@ -16,7 +16,18 @@ const storeConfig = path.join(__dirname, "store-config.ts")
 
 export type DbServer = { host: string; port: number; user: string; password: string }
 export type WorkerMode = "server" | "worker" | "shared"
-export type ModuleSet = "redis" | "memory"
+/**
+ * redis: Redis event bus, workflow engine and locking (the multi-instance setup);
+ * redis-local-locking: the same without the locking module (in-memory locks per process);
+ * memory: Medusa's in-memory defaults everywhere.
+ */
+export type ModuleSet = "redis" | "redis-local-locking" | "memory"
+
+/** Children still running when this process exits are killed (a crashed test must not leave servers). */
+const live = new Set<ChildProcess>()
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL")
+})
 
 /** The PostgreSQL server scripts/test.js selected (DB_* variables), else the local default. */
 export function dbServerFromEnv(env: NodeJS.ProcessEnv = process.env): DbServer {
@@ -123,7 +134,13 @@ export async function startRedis(): Promise<RunningRedis> {
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
     { stdio: "ignore" },
   )
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  live.add(child)
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      live.delete(child)
+      resolve()
+    }),
+  )
   const failed = new Promise<never>((_, reject) =>
     child.once("error", (error) => reject(new Error(`cannot start redis-server: ${error.message}`))),
   )
@@ -223,14 +240,18 @@ export class MedusaProcess {
         cwd: this.dir,
         env: { ...this.env, MEDUSA_WORKER_MODE: this.mode },
         stdio: ["ignore", fd, fd],
-        // Its own process group, so that stop() also reaches anything it spawned.
-        detached: true,
       })
     } finally {
       fs.closeSync(fd)
     }
     const child = this.child
-    this.exit = new Promise((resolve) => child.once("exit", () => resolve()))
+    live.add(child)
+    this.exit = new Promise((resolve) =>
+      child.once("exit", () => {
+        live.delete(child)
+        resolve()
+      }),
+    )
   }
 
   running(): boolean {
@@ -281,18 +302,11 @@ export class MedusaProcess {
   /** SIGTERM (Medusa shuts down gracefully), SIGKILL after the grace period. */
   async stop(graceMs = 10_000): Promise<void> {
     const child = this.child
-    if (!child?.pid || !this.running()) return
-    const signal = (name: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, name)
-      } catch {
-        // already gone
-      }
-    }
-    signal("SIGTERM")
+    if (!child || !this.running()) return
+    child.kill("SIGTERM")
     await Promise.race([this.exit, new Promise((resolve) => setTimeout(resolve, graceMs))])
     if (this.running()) {
-      signal("SIGKILL")
+      child.kill("SIGKILL")
       await Promise.race([this.exit, new Promise((resolve) => setTimeout(resolve, 5000))])
     }
   }
@@ -303,12 +317,14 @@ export type StoreEnvInput = {
   modules: ModuleSet
   redisUrl?: string
   simulatorUrl: string
-  webhookSecret: string
   reconcileSchedule: string
   reconcileAfterSeconds: number
 }
 
-/** The environment every process of the store gets (identical apart from MEDUSA_WORKER_MODE). */
+/**
+ * The environment of the store's processes: nothing from this process's environment but PATH and HOME (no
+ * NODE_ENV=test from jest, no stray DATABASE_URL). The webhook secret is added once it is registered.
+ */
 export function storeEnv(input: StoreEnvInput): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -320,7 +336,6 @@ export function storeEnv(input: StoreEnvInput): NodeJS.ProcessEnv {
     MULTI_INSTANCE_MODULES: input.modules,
     MULTI_INSTANCE_REDIS_PREFIX: `mi${process.pid}`,
     VIPPS_API_BASE_URL: input.simulatorUrl,
-    VIPPS_WEBHOOK_SECRET: input.webhookSecret,
     VIPPS_RECONCILE_SCHEDULE: input.reconcileSchedule,
     VIPPS_RECONCILE_AFTER_SECONDS: String(input.reconcileAfterSeconds),
   }

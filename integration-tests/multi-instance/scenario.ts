@@ -110,11 +110,25 @@ export class MultiInstanceStore {
     return `*/${this.options.reconcileEverySeconds} * * * * *`
   }
 
-  /** Simulator, webhook registration, Redis, database, migrations, seed, then every process until healthy. */
+  /** Simulator, Redis, database, migrations, seed, webhook registration, then every process until healthy. */
   async start(): Promise<void> {
     const started = Date.now()
     const { options } = this
     this.sim = await startSimulator({ merchants: [NORWAY], webhookRetry: { attempts: 2, baseDelayMs: 100 } })
+    if (options.modules !== "memory") this.redis = await startRedis()
+    await createDatabase(options.db, this.database)
+    this.dir = createStoreDir(options.label)
+    const env = storeEnv({
+      databaseUrl: databaseUrl(options.db, this.database),
+      modules: options.modules,
+      redisUrl: this.redis?.url,
+      simulatorUrl: this.sim.url,
+      reconcileSchedule: this.reconcileSchedule,
+      reconcileAfterSeconds: options.reconcileAfterSeconds,
+    })
+    this.store = await migrateAndSeed(this.dir, env)
+    this.log(`migrated and seeded in ${Date.now() - started} ms`)
+
     const ports = await freePorts(options.processes.length)
     // Vipps MobilePay sends webhooks to one public URL; here that is server B. Only AUTHORIZED is
     // registered, so that the only reads of a payment nobody approves come from the reconciliation job.
@@ -136,23 +150,11 @@ export class MultiInstanceStore {
       events: ["epayments.payment.authorized.v1"],
     })
     this.secret = registration.secret
-    if (options.modules === "redis") this.redis = await startRedis()
-    await createDatabase(options.db, this.database)
-    this.dir = createStoreDir(options.label)
-    const env = storeEnv({
-      databaseUrl: databaseUrl(options.db, this.database),
-      modules: options.modules,
-      redisUrl: this.redis?.url,
-      simulatorUrl: this.sim.url,
-      webhookSecret: this.secret,
-      reconcileSchedule: this.reconcileSchedule,
-      reconcileAfterSeconds: options.reconcileAfterSeconds,
-    })
-    this.store = await migrateAndSeed(this.dir, env)
-    this.log(`migrated and seeded in ${Date.now() - started} ms`)
+    // Every process gets the same environment (and so the same provider options); only the mode differs.
+    const processEnv = { ...env, VIPPS_WEBHOOK_SECRET: this.secret }
     const booting = Date.now()
     this.processes = options.processes.map(
-      (p, i) => new MedusaProcess(p.name, p.mode, ports[i], this.dir!, env),
+      (p, i) => new MedusaProcess(p.name, p.mode, ports[i], this.dir!, processEnv),
     )
     for (const p of this.processes) p.start()
     await Promise.all(this.processes.map((p) => p.waitHealthy(options.bootTimeoutMs ?? 150_000)))

@@ -3,8 +3,9 @@
  * (`.tmp/multi-instance-*` re-exports it). Every process loads this same file, so every process gets the
  * same provider options; only MEDUSA_WORKER_MODE (server | worker | shared) and the port differ.
  *
- *   MULTI_INSTANCE_MODULES=redis   (default) Redis event bus, Redis workflow engine, Redis locking, redisUrl
- *   MULTI_INSTANCE_MODULES=memory  Medusa's in-memory defaults (each process believes it is alone)
+ *   MULTI_INSTANCE_MODULES=redis                (default) Redis event bus, workflow engine and locking, redisUrl
+ *   MULTI_INSTANCE_MODULES=redis-local-locking  the same, but locks stay in-memory (one lock table per process)
+ *   MULTI_INSTANCE_MODULES=memory               Medusa's in-memory defaults (each process believes it is alone)
  *
  * The plugin is the repository's own source (`src/` of the store is a link to it): its provider, its
  * webhook route and its reconciliation job, exactly as `medusa plugin:build` would ship them.
@@ -12,10 +13,26 @@
 import { defineConfig } from "@medusajs/framework/utils"
 
 const REDIS_URL = process.env.REDIS_URL
-const useRedis = process.env.MULTI_INSTANCE_MODULES !== "memory"
+const modules = process.env.MULTI_INSTANCE_MODULES ?? "redis"
+const useRedis = modules !== "memory"
+const useRedisLocking = modules === "redis"
 if (useRedis && !REDIS_URL) throw new Error("REDIS_URL is required with MULTI_INSTANCE_MODULES=redis")
 // Queue and lock names of this run, so that a Redis shared with other runs (REDIS_URL) keeps them apart.
 const prefix = process.env.MULTI_INSTANCE_REDIS_PREFIX ?? "medusa"
+
+const redisLocking = {
+  resolve: "@medusajs/medusa/locking",
+  options: {
+    providers: [
+      {
+        resolve: "@medusajs/medusa/locking-redis",
+        id: "locking-redis",
+        is_default: true,
+        options: { redisUrl: REDIS_URL, namespace: `${prefix}_lock:` },
+      },
+    ],
+  },
+}
 
 const redisModules = [
   {
@@ -30,19 +47,6 @@ const redisModules = [
         queueName: `${prefix}-workflows`,
         jobQueueName: `${prefix}-workflows-jobs`,
       },
-    },
-  },
-  {
-    resolve: "@medusajs/medusa/locking",
-    options: {
-      providers: [
-        {
-          resolve: "@medusajs/medusa/locking-redis",
-          id: "locking-redis",
-          is_default: true,
-          options: { redisUrl: REDIS_URL, namespace: `${prefix}_lock:` },
-        },
-      ],
     },
   },
 ]
@@ -63,6 +67,7 @@ module.exports = defineConfig({
   admin: { disable: true },
   modules: [
     ...(useRedis ? redisModules : []),
+    ...(useRedisLocking ? [redisLocking] : []),
     {
       resolve: "@medusajs/medusa/payment",
       options: {

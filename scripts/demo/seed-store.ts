@@ -1,4 +1,8 @@
-import type { IAuthModuleService, IFulfillmentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import type {
+  IAuthModuleService,
+  IFulfillmentModuleService,
+  MedusaContainer,
+} from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import {
   createApiKeysWorkflow,
@@ -73,7 +77,9 @@ export async function seedDemoStore(container: MedusaContainer): Promise<DemoSto
     result: [region],
   } = await createRegionsWorkflow(container).run({
     input: {
-      regions: [{ name: "Norway", currency_code: "nok", countries: ["no"], payment_providers: ["pp_vipps_vipps"] }],
+      regions: [
+        { name: "Norway", currency_code: "nok", countries: ["no"], payment_providers: ["pp_vipps_vipps"] },
+      ],
     },
   })
 
@@ -81,16 +87,23 @@ export async function seedDemoStore(container: MedusaContainer): Promise<DemoSto
     result: [location],
   } = await createStockLocationsWorkflow(container).run({
     input: {
-      locations: [{ name: "Oslo warehouse", address: { address_1: "Lager 1", city: "Oslo", country_code: "NO" } }],
+      locations: [
+        { name: "Oslo warehouse", address: { address_1: "Lager 1", city: "Oslo", country_code: "NO" } },
+      ],
     },
   })
   await link.create({
     [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
     [Modules.FULFILLMENT]: { fulfillment_provider_id: "manual_manual" },
   })
-  await linkSalesChannelsToStockLocationWorkflow(container).run({ input: { id: location.id, add: [channel.id] } })
+  await linkSalesChannelsToStockLocationWorkflow(container).run({
+    input: { id: location.id, add: [channel.id] },
+  })
   await createLocationFulfillmentSetWorkflow(container).run({
-    input: { location_id: location.id, fulfillment_set_data: { name: "Oslo warehouse shipping", type: "shipping" } },
+    input: {
+      location_id: location.id,
+      fulfillment_set_data: { name: "Oslo warehouse shipping", type: "shipping" },
+    },
   })
   const [fulfillmentSet] = await fulfillment.listFulfillmentSets(
     { name: "Oslo warehouse shipping" },
@@ -172,11 +185,17 @@ export async function seedDemoStore(container: MedusaContainer): Promise<DemoSto
 }
 
 /** An admin user with an email/password login, as `medusa user -e … -p …` creates it. */
-export async function createAdminUser(container: MedusaContainer, email: string, password: string): Promise<void> {
+export async function createAdminUser(
+  container: MedusaContainer,
+  email: string,
+  password: string,
+): Promise<void> {
   const auth = container.resolve<IAuthModuleService>(Modules.AUTH)
   const {
     result: [user],
-  } = await createUsersWorkflow(container).run({ input: { users: [{ email, first_name: "Demo", last_name: "Admin" }] } })
+  } = await createUsersWorkflow(container).run({
+    input: { users: [{ email, first_name: "Demo", last_name: "Admin" }] },
+  })
   const { authIdentity, error } = await auth.register("emailpass", { body: { email, password } })
   if (error || !authIdentity) throw new Error(`Could not create the admin login: ${error ?? "unknown error"}`)
   await auth.updateAuthIdentities({ id: authIdentity.id, app_metadata: { user_id: user.id } })

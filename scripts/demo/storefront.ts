@@ -41,7 +41,9 @@ export async function startStorefront(
     }
     if (url.pathname === "/config.json") {
       if (!config) {
-        res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ message: "not ready" }))
+        res
+          .writeHead(503, { "content-type": "application/json" })
+          .end(JSON.stringify({ message: "not ready" }))
         return
       }
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
@@ -136,7 +138,7 @@ function productPage() {
     '<p class="muted">Stoneware, 350 ml. Ships from Oslo.</p>' +
     '<table><tr><td>' + quantity + ' × ' + text(cfg.productTitle) + '</td><td>' + money(quantity * cfg.unitPrice) + '</td></tr>' +
     '<tr><td>Shipping</td><td id="shipping">calculated at checkout</td></tr></table>' +
-    '<label><input type="checkbox" id="terms" checked> I accept the terms of sale.</label>' +
+    '<label><input type="checkbox" id="terms"> I accept the terms of sale.</label>' +
     '<button id="pay"><span class="badge">V</span><span>' + label() + '</span></button>' +
     '<div id="status"></div>'
   document.getElementById("pay").addEventListener("click", () => pay(quantity))
@@ -171,34 +173,33 @@ async function pay(quantity) {
 }
 
 async function returnPage() {
+  // The return URL may open in another browser or tab: everything comes from its query string.
   const params = new URLSearchParams(location.search)
-  const cartId = params.get("cart_id")
-  if (!cartId) { app.innerHTML = '<div class="notice fail">No cart in the return link.</div>'; return }
+  const reference = params.get("reference")
+  if (!reference) { app.innerHTML = '<div class="notice fail">No payment reference in the return link.</div>'; return }
   app.innerHTML = '<h1>Checking your payment…</h1><div id="status" class="notice wait">One moment.</div>'
+  const fail = (title, message) => {
+    app.innerHTML = '<h1>' + text(title) + '</h1><div id="failure" class="notice fail">' + text(message) + '</div><p><a href="/">Try again</a></p>'
+  }
   const deadline = Date.now() + 10 * 60 * 1000
   for (;;) {
-    let result
+    let payment
     try {
-      result = await api("/store/carts/" + cartId + "/complete", { body: {} })
+      ;({ payment } = await api("/store/vipps/payments/" + encodeURIComponent(reference)))
     } catch (error) {
-      app.innerHTML = '<h1>Something went wrong</h1><div class="notice fail">' + text(error.message) + '</div><p><a href="/">Back to the shop</a></p>'
-      return
+      return fail("Something went wrong", error.message)
     }
-    if (result.type === "order") {
+    if (payment.status === "failed") return fail("The payment did not go through", payment.failure_reason || "The payment failed.")
+    if (payment.status === "authorized") {
+      // Completing is idempotent: it returns the order the webhook may already have created.
+      const result = await api("/store/carts/" + (params.get("cart_id") || payment.cart_id) + "/complete", { body: {} })
+      if (result.type !== "order") return fail("The order could not be placed", (result.error && result.error.message) || "Please contact the shop.")
       const order = result.order
       app.innerHTML = '<h1 id="confirmation">Thank you! Your order is confirmed.</h1>' +
-        '<div class="notice ok">Order <strong id="order-number">#' + text(order.display_id) + '</strong> · paid with Vipps MobilePay</div>' +
+        '<div class="notice ok">Order <strong id="order-number">#' + text(order.display_id) + '</strong> · paid with ' + (cfg.currency === "nok" ? "Vipps" : "MobilePay") + '</div>' +
         '<table><tr><td>Items</td><td>' + money(order.item_total) + '</td></tr><tr><td>Shipping</td><td>' + money(order.shipping_total) + '</td></tr>' +
         '<tr class="total"><td>Total</td><td id="order-total">' + money(order.total) + '</td></tr></table>' +
         '<p class="muted" id="order-id">' + text(order.id) + '</p><p><a href="/">Continue shopping</a></p>'
-      return
-    }
-    const { cart } = await api("/store/carts/" + cartId + "?fields=id,*payment_collection.payment_sessions")
-    const session = ((cart.payment_collection || {}).payment_sessions || []).find((s) => s.provider_id === cfg.providerId)
-    const failure = session && session.data && session.data.failureReason
-    if (failure || (session && ["error", "canceled"].includes(session.status))) {
-      app.innerHTML = '<h1>The payment did not go through</h1><div id="failure" class="notice fail">' +
-        text(failure || (result.error && result.error.message) || "The payment failed.") + '</div><p><a href="/">Try again</a></p>'
       return
     }
     if (Date.now() > deadline) {

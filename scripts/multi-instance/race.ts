@@ -1,13 +1,14 @@
 /**
  * The storefront-vs-webhook race on a multi-process store, measured rather than asserted:
  *
- *   npx ts-node --transpile-only scripts/multi-instance/race.ts [--modules memory|redis]
- *       [--processes shared,shared | server,server,worker] [--races 40] [--lanes 2] [--lost 4] [--every 5]
+ *   npx ts-node --transpile-only scripts/multi-instance/race.ts [--modules memory|redis|redis-local-locking]
+ *       [--processes shared,shared | server,server,worker] [--races 40] [--lanes 2] [--lost 4] [--every 5] [--keep]
  *
  * Default: Medusa's in-memory modules on two `shared` processes (what a store gets when it scales out
  * without Redis). Prints the race counts and how often the reconciliation job ran per tick.
  * integration-tests/multi-instance/races.spec.ts asserts the Redis setup.
  */
+import { parseArgs } from "node:util"
 import { dbServerFromEnv, ModuleSet, WorkerMode } from "../../integration-tests/multi-instance/cluster"
 import { MultiInstanceStore, RaceResult, summarize } from "../../integration-tests/multi-instance/scenario"
 
@@ -18,35 +19,43 @@ type Args = {
   lanes: number
   lost: number
   every: number
+  keep: boolean
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    modules: "memory",
-    processes: ["shared", "shared"],
-    races: 40,
-    lanes: 2,
-    lost: 4,
-    every: 5,
-  }
-  for (let i = 0; i < argv.length; i += 2) {
-    const [name, value] = [argv[i], argv[i + 1]]
-    if (name === "--modules" && (value === "memory" || value === "redis")) args.modules = value
-    else if (name === "--processes") args.processes = value.split(",") as WorkerMode[]
-    else if (name === "--races") args.races = Number(value)
-    else if (name === "--lanes") args.lanes = Number(value)
-    else if (name === "--lost") args.lost = Number(value)
-    else if (name === "--every") args.every = Number(value)
-    else throw new Error(`unknown argument ${name} ${value ?? ""}`)
-  }
-  if (args.processes.length < 2 || args.processes.slice(0, 2).some((m) => m === "worker")) {
+function readArgs(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      modules: { type: "string", default: "memory" },
+      processes: { type: "string", default: "shared,shared" },
+      races: { type: "string", default: "40" },
+      lanes: { type: "string", default: "2" },
+      lost: { type: "string", default: "4" },
+      every: { type: "string", default: "5" },
+      keep: { type: "boolean", default: false },
+    },
+  })
+  const moduleSets: ModuleSet[] = ["memory", "redis", "redis-local-locking"]
+  if (!moduleSets.includes(values.modules as ModuleSet)) throw new Error(`--modules ${moduleSets.join("|")}`)
+  const processes = values.processes.split(",") as WorkerMode[]
+  if (processes.some((m) => !["shared", "server", "worker"].includes(m)))
+    throw new Error("--processes: shared|server|worker")
+  if (processes.length < 2 || processes.slice(0, 2).includes("worker")) {
     throw new Error("the first two processes answer HTTP: use shared or server for them")
   }
-  return args
+  return {
+    modules: values.modules as ModuleSet,
+    processes,
+    races: Number(values.races),
+    lanes: Number(values.lanes),
+    lost: Number(values.lost),
+    every: Number(values.every),
+    keep: values.keep,
+  }
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2))
+  const args = readArgs(process.argv.slice(2))
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ensurePostgres } = require("../lib/postgres") as {
     ensurePostgres(): Promise<{ env: Record<string, string>; stop(): Promise<void> }>
@@ -63,7 +72,7 @@ async function main() {
     log: (line) => console.log(line),
   })
   const started = Date.now()
-  let keepFiles = false
+  let keepFiles = args.keep
   try {
     await store.start()
     await store.createSentinel()
@@ -91,8 +100,11 @@ async function main() {
       )
     }
     console.log(`\nreconciliation job (every ${args.every} s):`)
-    console.table(await store.settledJobRuns())
-    keepFiles = results.some((r) => r.problems.length > 0) || lost.some((c) => c.problems.length > 0)
+    const { perProcess, ...runs } = await store.settledJobRuns()
+    console.table({
+      ...runs,
+      ...Object.fromEntries(Object.entries(perProcess).map(([p, n]) => [`logged by ${p}`, n])),
+    })
   } catch (error) {
     keepFiles = true
     throw error

@@ -16,7 +16,13 @@ type PaymentView = {
   provider_id: string
   reference: string
   currency: string
-  medusa: { amount: Money; captured: Money; refunded: Money; captured_at: string | null; canceled_at: string | null }
+  medusa: {
+    amount: Money
+    captured: Money
+    refunded: Money
+    captured_at: string | null
+    canceled_at: string | null
+  }
   vipps: {
     state: string
     psp_reference: string

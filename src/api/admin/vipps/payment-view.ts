@@ -203,7 +203,9 @@ export function buildPaymentView(facts: PaymentFacts): PaymentView {
     const outsideCancelled = (facts.outsideMedusa?.cancelledAmount ?? 0) > 0
     // A release the sync already attributed to the business portal is reported once, below.
     discrepancies.push(
-      ...compare(medusa, vipps).filter((d) => !(outsideCancelled && d.kind === "cancelled" && !medusa.canceled_at)),
+      ...compare(medusa, vipps).filter(
+        (d) => !(outsideCancelled && d.kind === "cancelled" && !medusa.canceled_at),
+      ),
     )
   }
   if (outside) {

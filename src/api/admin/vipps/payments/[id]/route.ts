@@ -38,8 +38,7 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
     throw new MedusaError(MedusaError.Types.INVALID_DATA, `Payment ${id} is in an unsupported currency`)
   }
   const minor = (amount: unknown) => toMinorUnits(MathBN.convert(amount as never).toFixed(), currency)
-  const sum = (rows?: AmountRow[] | null) =>
-    (rows ?? []).reduce((total, row) => total + minor(row.amount), 0)
+  const sum = (rows?: AmountRow[] | null) => (rows ?? []).reduce((total, row) => total + minor(row.amount), 0)
 
   let vipps: GetPaymentResponse | undefined
   let events: PaymentEvent[] | undefined

@@ -1,0 +1,155 @@
+import type { GetPaymentResponse, PaymentEvent } from "../../../../lib/vipps/schemas"
+import { buildPaymentView, captureDeadline, type PaymentFacts } from "../payment-view"
+
+const DAY = 24 * 3600 * 1000
+const authorizedAt = "2026-03-01T10:00:00.000Z"
+
+function vipps(overrides: Partial<GetPaymentResponse> = {}, aggregate: Partial<Record<string, number>> = {}) {
+  const amount = (value: number) => ({ currency: "NOK" as const, value })
+  return {
+    aggregate: {
+      authorizedAmount: amount(aggregate.authorized ?? 49900),
+      capturedAmount: amount(aggregate.captured ?? 0),
+      refundedAmount: amount(aggregate.refunded ?? 0),
+      cancelledAmount: amount(aggregate.cancelled ?? 0),
+    },
+    amount: amount(49900),
+    state: "AUTHORIZED",
+    paymentMethod: { type: "WALLET" },
+    profile: {},
+    pspReference: "psp-1",
+    reference: "test-no-payses-abc",
+    ...overrides,
+  } as GetPaymentResponse
+}
+
+const events: PaymentEvent[] = [
+  {
+    reference: "r",
+    pspReference: "p1",
+    name: "CREATED",
+    amount: { currency: "NOK", value: 49900 },
+    timestamp: "2026-03-01T09:59:00Z",
+    success: true,
+  },
+  {
+    reference: "r",
+    pspReference: "p2",
+    name: "AUTHORIZED",
+    amount: { currency: "NOK", value: 49900 },
+    timestamp: authorizedAt,
+    success: true,
+  },
+]
+
+function facts(overrides: Partial<PaymentFacts> = {}): PaymentFacts {
+  return {
+    paymentId: "pay_1",
+    providerId: "pp_vipps_vipps",
+    reference: "test-no-payses-abc",
+    currency: "nok",
+    medusa: { amount: 49900, captured: 0, refunded: 0, capturedAt: null, canceledAt: null },
+    vipps: vipps(),
+    events,
+    now: new Date(Date.parse(authorizedAt) + 10 * DAY),
+    ...overrides,
+  }
+}
+
+describe("captureDeadline", () => {
+  it("is 180 days after authorization in Norway", () => {
+    const deadline = captureDeadline(vipps(), events, new Date(Date.parse(authorizedAt) + 10 * DAY))
+    expect(deadline).toEqual({
+      at: new Date(Date.parse(authorizedAt) + 180 * DAY).toISOString(),
+      basis: "norway-180-days",
+      authorized_at: authorizedAt,
+      days_left: 170,
+      passed: false,
+    })
+  })
+
+  it("is 14 days after authorization in Denmark and Finland", () => {
+    const dkk = vipps({ amount: { currency: "DKK", value: 1999 } })
+    const deadline = captureDeadline(dkk, events, new Date(Date.parse(authorizedAt) + 15 * DAY))
+    expect(deadline).toMatchObject({ basis: "denmark-finland-14-days", days_left: 0, passed: true })
+    expect(deadline?.at).toBe(new Date(Date.parse(authorizedAt) + 14 * DAY).toISOString())
+  })
+
+  it("uses captureGuaranteedUntil when Vipps MobilePay gives it", () => {
+    const deadline = captureDeadline(
+      vipps({ captureGuaranteedUntil: "2026-03-08T10:00:00Z" }),
+      events,
+      new Date(authorizedAt),
+    )
+    expect(deadline).toMatchObject({
+      basis: "captureGuaranteedUntil",
+      at: "2026-03-08T10:00:00.000Z",
+      days_left: 7,
+    })
+  })
+
+  it("has none before authorization or without an authorization event", () => {
+    expect(captureDeadline(vipps({ state: "CREATED" }), events, new Date())).toBeNull()
+    expect(captureDeadline(vipps(), events.slice(0, 1), new Date())).toBeNull()
+  })
+})
+
+describe("buildPaymentView", () => {
+  it("agrees when both sides hold the same amounts, and converts them exactly", () => {
+    const view = buildPaymentView(
+      facts({
+        medusa: { amount: 49900, captured: 20025, refunded: 5050, capturedAt: null, canceledAt: null },
+        vipps: vipps({}, { captured: 20025, refunded: 5050 }),
+      }),
+    )
+    expect(view.discrepancies).toEqual([])
+    expect(view.vipps?.captured).toEqual({ currency: "NOK", value: 20025, decimal: "200.25" })
+    expect(view.vipps?.capturable.decimal).toBe("298.75")
+    expect(view.capture_deadline?.basis).toBe("norway-180-days")
+    expect(view.events.map((e) => e.name)).toEqual(["CREATED", "AUTHORIZED"])
+  })
+
+  it("names every disagreement", () => {
+    const view = buildPaymentView(
+      facts({
+        medusa: {
+          amount: 49900,
+          captured: 0,
+          refunded: 0,
+          capturedAt: null,
+          canceledAt: "2026-03-02T00:00:00Z",
+        },
+        vipps: vipps({}, { captured: 10000, refunded: 2000 }),
+      }),
+    )
+    expect(view.discrepancies.map((d) => d.kind)).toEqual(["captured", "refunded", "cancelled"])
+    expect(view.discrepancies[2].message).toBe(
+      "Medusa cancelled the payment, but Vipps MobilePay still reserves 399.00 NOK.",
+    )
+  })
+
+  it("reports movements the sync found outside Medusa once, and no deadline when nothing is reserved", () => {
+    const view = buildPaymentView(
+      facts({
+        vipps: vipps({}, { cancelled: 49900 }),
+        outsideMedusa: { refundedAmount: 0, cancelledAmount: 49900 },
+      }),
+    )
+    expect(view.discrepancies.map((d) => d.kind)).toEqual(["outside_medusa"])
+    expect(view.outside_medusa?.cancelled.decimal).toBe("499.00")
+    expect(view.capture_deadline).toBeNull()
+  })
+
+  it("warns when Vipps MobilePay no longer reserves anything for a Medusa payment", () => {
+    const view = buildPaymentView(facts({ vipps: vipps({ state: "EXPIRED" }) }))
+    expect(view.discrepancies.map((d) => d.kind)).toContain("state")
+  })
+
+  it("keeps Medusa's side and the reason when Vipps MobilePay could not be read", () => {
+    const view = buildPaymentView(facts({ vipps: undefined, events: undefined, error: "unreachable" }))
+    expect(view.vipps).toBeNull()
+    expect(view.medusa.amount.decimal).toBe("499.00")
+    expect(view.error).toBe("unreachable")
+    expect(view.discrepancies).toEqual([])
+  })
+})
