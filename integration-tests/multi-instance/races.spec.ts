@@ -110,7 +110,8 @@ describe("two servers and a worker on PostgreSQL and Redis", () => {
         table(`reconciliation job, schedule every ${RECONCILE_EVERY_SECONDS} s:`, {
           ticks: runs.ticks,
           runs: runs.runs,
-          "most runs in one tick": runs.maxPerTick,
+          // A run delayed past its tick can start in the next tick's window: informative, not asserted.
+          "most runs starting in one tick window": runs.maxPerTick,
           ...Object.fromEntries(
             Object.entries(runs.perProcess).map(([name, n]) => [`runs logged by ${name}`, n]),
           ),

@@ -418,21 +418,21 @@ export class MultiInstanceStore {
     return rows.length
   }
 
-  /** jobRuns() once every run that read the sentinel has also logged its line (a run logs when it ends). */
+  /** jobRuns() at a moment when every run that read the sentinel has also logged its line (none in progress). */
   async settledJobRuns(timeoutMs = 30_000): Promise<JobRuns> {
-    const until = Date.now()
+    const logged = (runs: JobRuns) => Object.values(runs.perProcess).reduce((a, b) => a + b, 0)
     try {
       return await poll(
         "reconciliation runs logged",
         () => {
-          const runs = this.jobRuns(until)
-          return Object.values(runs.perProcess).reduce((a, b) => a + b, 0) >= runs.runs && runs
+          const runs = this.jobRuns()
+          return logged(runs) === runs.runs && runs
         },
         timeoutMs,
-        250,
+        100,
       )
     } catch {
-      return this.jobRuns(until)
+      return this.jobRuns()
     }
   }
 
@@ -449,8 +449,10 @@ export class MultiInstanceStore {
       .map((r) => Date.parse(r.at))
       .filter((at) => at <= until)
     const perTick = new Map<number, number>()
-    for (const at of reads)
-      perTick.set(Math.floor(at / everyMs), (perTick.get(Math.floor(at / everyMs)) ?? 0) + 1)
+    for (const at of reads) {
+      const tick = Math.floor(at / everyMs)
+      perTick.set(tick, (perTick.get(tick) ?? 0) + 1)
+    }
     const first = reads.length ? Math.min(...reads) : until
     const perProcess: Record<string, number> = {}
     let authorizedOutcomes = 0
@@ -459,8 +461,8 @@ export class MultiInstanceStore {
       perProcess[p.name] = lines.length
       for (const line of lines) {
         const outcomes = /checked, (\{.*\}),/.exec(line.message ?? "")
-        if (outcomes)
-          authorizedOutcomes += (JSON.parse(outcomes[1]) as Record<string, number>).authorized ?? 0
+        const parsed = outcomes ? (JSON.parse(outcomes[1]) as Record<string, number>) : {}
+        authorizedOutcomes += parsed.authorized ?? 0
       }
     }
     return {

@@ -276,12 +276,11 @@ async function main(): Promise<void> {
     async () => {
       const pg = await ensurePostgres({ log: () => {} })
       cleanups.push(() => pg.stop())
-      const admin = new Client({ ...pg.server, database: "postgres" })
-      await admin.connect()
-      await admin.query(`CREATE DATABASE "${database}"`)
-      await admin.end()
+      const client = new Client({ ...pg.server, database: "postgres" })
+      await client.connect()
+      await client.query(`CREATE DATABASE "${database}"`)
+      await client.end()
       cleanups.push(async () => {
-        if (SERVE && process.env.DEMO_KEEP_DB) return
         const dropper = new Client({ ...pg.server, database: "postgres" })
         await dropper.connect()
         await dropper.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)
