@@ -15,7 +15,6 @@ const MERCHANT = {
   merchantSerialNumber: "123456",
 }
 const SYSTEM_INFO = { systemName: "medusa", systemVersion: "2.21.2", pluginName: "bench", pluginVersion: "0" }
-const HOUR = 3600_000
 
 function client(url: string, tokenCache: TokenCache): VippsClient {
   return new VippsClient({ ...MERCHANT, baseUrl: url, systemInfo: SYSTEM_INFO }, { tokenCache })

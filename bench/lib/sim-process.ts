@@ -30,7 +30,7 @@ export type ChildReply = { id: number; ok: true; value?: unknown } | { id: numbe
 /** Only what a child can receive over IPC (no functions). */
 export type SimProcessOptions = Pick<
   SimulatorOptions,
-  "merchants" | "tokenLifetimeSeconds" | "requestLogLimit" | "expirySweepMs"
+  "merchants" | "tokenLifetimeSeconds" | "requestLogLimit" | "expirySweepMs" | "webhookRetry"
 >
 
 export async function startSim(mode: SimMode, options: SimProcessOptions = {}): Promise<SimHandle> {

@@ -39,7 +39,7 @@ export type StoreOptions = {
   modules: ModuleSet
   /** The first two answer HTTP and are "A" (storefront) and "B" (webhooks). */
   processes: { name: string; mode: WorkerMode }[]
-  /** Six-field cron of the reconciliation job, one tick every `reconcileEveryMs`. */
+  /** Seconds between the reconciliation job's ticks (a six-field cron with a seconds step). */
   reconcileEverySeconds: number
   reconcileAfterSeconds: number
   bootTimeoutMs?: number
@@ -70,7 +70,7 @@ export type JobRuns = {
   runs: number
   /** Cron ticks inside the window. */
   ticks: number
-  /** Most runs in one tick slot. */
+  /** Most runs starting within one tick's window (a late run can spill into the next window). */
   maxPerTick: number
   /** Job log lines per process over the whole run. */
   perProcess: Record<string, number>
@@ -88,7 +88,7 @@ export class MultiInstanceStore {
   dir?: string
   store?: SeededStore
   /** The sentinel payment: created, never approved; every job run reads it once from the ePayment API. */
-  sentinel?: Prepared & { eligibleAt: number }
+  sentinel?: Prepared
   private secret?: string
   private pg?: Pool
   private readonly log: (line: string) => void
@@ -232,10 +232,9 @@ export class MultiInstanceStore {
     return { cartId, sessionId: session.id, reference: session.data.reference }
   }
 
-  /** The sentinel: a payment nobody approves, visible to the job once `reconcileAfterSeconds` passed. */
+  /** The sentinel: a payment nobody approves, read by every job run once it is `reconcileAfterSeconds` old. */
   async createSentinel(): Promise<void> {
-    const prepared = await this.preparePayment()
-    this.sentinel = { ...prepared, eligibleAt: Date.now() + this.options.reconcileAfterSeconds * 1000 }
+    this.sentinel = await this.preparePayment()
   }
 
   /** The payment is approved in the app; the simulator's own webhook for it is dropped. */
@@ -398,7 +397,7 @@ export class MultiInstanceStore {
     return prepared
   }
 
-  /** Waits until each cart has an order, then checks each payment. */
+  /** Waits until each cart has an order and no job run is in progress, then checks each payment. */
   async awaitOrders(prepared: Prepared[], timeoutMs = 60_000): Promise<PaymentCheck[]> {
     await poll(
       `orders for ${prepared.length} payments whose webhooks were lost`,
@@ -406,6 +405,8 @@ export class MultiInstanceStore {
       timeoutMs,
       500,
     )
+    // The run that created an order may still be adding its payment: check once it has finished.
+    await this.settledJobRuns()
     return Promise.all(prepared.map((p) => this.checkPayment(p)))
   }
 

@@ -4,8 +4,9 @@ import { reconcileVippsPayments } from "../sync/reconcile"
 
 /**
  * Polling fallback for lost webhooks (the Vipps MobilePay checklist asks for both webhooks and polling).
- * With the Redis workflow engine it runs once per tick on the worker; without Redis on every process,
- * which is safe because each sync is idempotent and locked per payment.
+ * With the Redis workflow engine it runs once per tick on the worker; without it on every process at
+ * every tick, which is only safe with a shared locking provider (Redis or Postgres): with in-memory locks
+ * two processes can complete the same payment twice (docs/multi-instance.md).
  */
 export default async function reconcileVippsPaymentsJob(container: MedusaContainer) {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)

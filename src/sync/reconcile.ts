@@ -16,8 +16,9 @@ export type ReconcileReport = { checked: number; outcomes: Record<string, number
 
 /**
  * Polls Vipps MobilePay for sessions still pending (a webhook may never arrive) and syncs each exactly as
- * a webhook would. Idempotent: safe on every process at once and overlapping with webhooks, because
- * every sync re-reads the state under the reference lock.
+ * a webhook would. Idempotent: every sync re-reads the state under the reference lock, so runs may overlap
+ * webhooks and each other as long as that lock is shared by all processes (a Redis or Postgres locking
+ * provider when the store runs several).
  */
 export async function reconcileVippsPayments(
   container: MedusaContainer,

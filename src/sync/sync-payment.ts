@@ -8,7 +8,7 @@ import {
 } from "@medusajs/framework/utils"
 import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits, toMinorUnits } from "../lib/money"
-import { idempotencyKey } from "../lib/reference"
+import { referenceKey } from "../lib/reference"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import type { VippsRegistration } from "../providers/vipps/registry"
 import { withPayment } from "../providers/vipps/service"
@@ -144,7 +144,7 @@ async function releaseOrphan(
   if (vipps.state !== "AUTHORIZED" || remaining <= 0) {
     return { outcome: "ignored", reason: "no such payment session" }
   }
-  await provider.vipps.epayment.cancelPayment(reference, idempotencyKey("release", reference.slice(-42)))
+  await provider.vipps.epayment.cancelPayment(reference, referenceKey("release", reference))
   logger.warn(
     `Vipps MobilePay payment ${reference} was approved for a payment session Medusa had dropped; released it`,
   )

@@ -1,4 +1,4 @@
-import { idempotencyKey, referenceFromSessionId, sessionIdFromReference } from "../reference"
+import { idempotencyKey, referenceFromSessionId, referenceKey, sessionIdFromReference } from "../reference"
 
 const SESSION = "payses_01JQ8ZK3W4N6B2X9T5V7Y0C1DE"
 
@@ -28,5 +28,24 @@ describe("reference", () => {
       "capture-capt_01JQ8ZK3W4N6B2X9T5V7Y0C1DE",
     )
     expect(() => idempotencyKey("capture", "x".repeat(50))).toThrow()
+  })
+
+  it("keys operations on a 50-character reference within 50 characters, keeping the session's ULID", () => {
+    const reference = referenceFromSessionId(SESSION, "p".repeat(16))
+    expect(reference).toHaveLength(50)
+    for (const operation of [
+      "cancel-open",
+      "capture-full",
+      "delete",
+      "autocapture",
+      "release",
+      "refund-49900",
+    ]) {
+      const key = referenceKey(operation, reference)
+      expect(key.length).toBeLessThanOrEqual(50)
+      expect(key).toContain("01JQ8ZK3W4N6B2X9T5V7Y0C1DE")
+      expect(key.startsWith(`${operation}-`)).toBe(true)
+    }
+    expect(() => referenceKey("x".repeat(30), reference)).toThrow()
   })
 })

@@ -28,7 +28,12 @@ import type {
   WebhookActionResult,
 } from "@medusajs/framework/types"
 import { assertPayableAmount, fromMinorUnits, normalizeCurrency, toMinorUnits } from "../../lib/money"
-import { idempotencyKey, referenceFromSessionId, sessionIdFromReference } from "../../lib/reference"
+import {
+  idempotencyKey,
+  referenceFromSessionId,
+  referenceKey,
+  sessionIdFromReference,
+} from "../../lib/reference"
 import { VippsClient } from "../../lib/vipps/client"
 import { VippsApiError } from "../../lib/vipps/errors"
 import type { GetPaymentResponse, ModificationResponse } from "../../lib/vipps/schemas"
@@ -214,7 +219,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       } else {
         const payment = await this.client.epayment.getPayment(session.reference)
         value = remainingToCapture(payment)
-        key = idempotencyKey("capture", `${session.reference}-full`)
+        key = referenceKey("capture-full", session.reference)
       }
       await this.refuseUnrecorded(session, "capture", key)
       const response = await this.client.epayment.capturePayment(
@@ -238,9 +243,10 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       const value = toMinorUnits(medusaDecimal(amount), currency)
       if (value <= 0)
         throw new MedusaError(MedusaError.Types.INVALID_DATA, "A refund must be larger than zero")
-      const refundId =
-        context?.idempotency_key ?? `${session.reference}-${session.aggregate?.refundedAmount.value ?? 0}`
-      const key = idempotencyKey("refund", refundId)
+      // Medusa always passes the refund id; without one, what was refunded so far keeps the key stable.
+      const key = context?.idempotency_key
+        ? idempotencyKey("refund", context.idempotency_key)
+        : referenceKey(`refund-${session.aggregate?.refundedAmount.value ?? 0}`, session.reference)
       await this.refuseUnrecorded(session, "refund", key)
       const response = await this.client.epayment.refundPayment(session.reference, { currency, value }, key)
       this.logger.info(
@@ -264,7 +270,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     try {
       const response = await this.client.epayment.cancelPayment(
         session.reference,
-        key ? idempotencyKey("cancel", key) : idempotencyKey("cancel", `${session.reference}-open`),
+        key ? idempotencyKey("cancel", key) : referenceKey("cancel-open", session.reference),
         { cancelTransactionOnly: !key },
       )
       return { data: withModification(session, response) }
@@ -291,7 +297,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     try {
       const payment = await this.client.epayment.getPayment(data.reference)
       if (payment.state === "CREATED") {
-        await this.client.epayment.cancelPayment(data.reference, idempotencyKey("delete", data.reference), {
+        await this.client.epayment.cancelPayment(data.reference, referenceKey("delete", data.reference), {
           cancelTransactionOnly: true,
         })
       }
@@ -358,7 +364,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       const response = await this.client.epayment.capturePayment(
         session.reference,
         { currency: payment.amount.currency, value },
-        idempotencyKey("autocapture", session.reference.slice(-38)),
+        referenceKey("autocapture", session.reference),
       )
       return { status: PaymentSessionStatus.CAPTURED, data: withModification(session, response) }
     } catch (error) {

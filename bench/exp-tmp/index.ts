@@ -1,6 +1,0 @@
-export * from "./client"
-export * from "./config"
-export * from "./errors"
-export * from "./retry-policy"
-export * from "./schemas"
-export * from "./token-cache"
