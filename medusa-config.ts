@@ -64,6 +64,8 @@ module.exports = defineConfig({
             referencePrefix: "test-no",
             webhookSecret: process.env.VIPPS_WEBHOOK_SECRET,
             storeName: "Demo Store",
+            // The test store doubles as a till: push messages to a given phone number are allowed.
+            storefrontUserFlows: ["WEB_REDIRECT", "NATIVE_REDIRECT", "QR", "PUSH_MESSAGE"],
             paymentDescription: "{store_name} order {reference}",
           }),
           // Danish / Finnish sales unit with its own credentials: pp_vipps_mobilepay

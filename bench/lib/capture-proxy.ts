@@ -9,6 +9,8 @@ export type RawRequest = { head: string; body: string }
 
 export type CaptureProxy = {
   url: string
+  /** TCP connections opened by clients so far. */
+  connections(): number
   requests(): RawRequest[]
   close(): Promise<void>
 }
@@ -38,6 +40,7 @@ export async function startCaptureProxy(target: string): Promise<CaptureProxy> {
   const address = server.address() as net.AddressInfo
   return {
     url: `http://127.0.0.1:${address.port}`,
+    connections: () => streams.length,
     requests: () => streams.flatMap((chunks) => splitRequests(Buffer.concat(chunks))),
     close: () =>
       new Promise<void>((resolve) => {

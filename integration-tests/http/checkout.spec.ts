@@ -240,20 +240,31 @@ medusaIntegrationTestRunner({
       expect(attempts.length).toBe(2)
     })
 
+    it("records a capture that went through although every answer was lost", async () => {
+      const { session, order } = await checkout("nok", "pp_vipps_vipps")
+      const reference = session.data.reference
+      const payment = await orderPayment(order.id)
+      sim.current.control.cutConnection("capture", { times: 10, when: "after" })
+      const captured = await api.post(`/admin/payments/${payment.id}/capture`, { amount: 300 }, admin)
+      sim.current.control.clearFaults()
+      expect(captured.status).toBe(200)
+      expect(vipps(reference).aggregate.captured).toBe(30000)
+      expect((await orderPayment(order.id)).captures.map((c: { amount: number }) => c.amount)).toEqual([300])
+    })
+
     it("never captures twice when an earlier capture went through unseen", async () => {
       const { session, order } = await checkout("nok", "pp_vipps_vipps")
       const reference = session.data.reference
       const payment = await orderPayment(order.id)
 
-      // Every attempt reaches Vipps but no answer comes back: Medusa sees a failure and drops its capture row.
+      // Every attempt reaches Vipps but no answer comes back, and the event log cannot be read either:
+      // Medusa sees a failure and drops its capture row.
       sim.current.control.cutConnection("capture", { times: 10, when: "after" })
+      sim.current.control.failNext("getPaymentEvents", { times: 10, status: 503 })
       const lost = await api.post(
         `/admin/payments/${payment.id}/capture`,
         { amount: 300 },
-        {
-          ...admin,
-          validateStatus: () => true,
-        },
+        { ...admin, validateStatus: () => true },
       )
       expect(lost.status).toBeGreaterThanOrEqual(400)
       sim.current.control.clearFaults()
@@ -263,10 +274,7 @@ medusaIntegrationTestRunner({
       const again = await api.post(
         `/admin/payments/${payment.id}/capture`,
         { amount: 300 },
-        {
-          ...admin,
-          validateStatus: () => true,
-        },
+        { ...admin, validateStatus: () => true },
       )
       expect(again.status).toBe(400)
       expect(again.data.message).toMatch(/holds 300.00 NOK captured .* Medusa recorded 0.00 NOK/)
@@ -288,6 +296,25 @@ medusaIntegrationTestRunner({
         cancelled: 29900,
       })
       expect(vipps(reference).events.filter((e) => e.name === "CANCELLED")).toHaveLength(1)
+    })
+
+    it("refuses to place an order on a reservation released before completion", async () => {
+      const cart = await shop.createCart("nok", [{ label: "mug" }])
+      const { session } = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
+      await answerOnLandingPage(session.data.redirectUrl, "approve")
+      sim.current.control.cancel(session.data.reference) // e.g. in the business portal
+      const completed = await shop.complete(cart.id)
+      expect(completed.data.type).toBe("cart")
+      expect(completed.data.error.message).toMatch(/reservation was released/)
+    })
+
+    it("does not let the storefront send push messages unless the registration allows it", async () => {
+      const cart = await shop.createCart("dkk", [{ label: "mug" }])
+      const refused = await shop
+        .startPayment(cart.id, "pp_vipps_mobilepay", { userFlow: "PUSH_MESSAGE", phoneNumber: "4512345678" })
+        .catch((e) => e.response)
+      expect(refused.status).toBe(400)
+      expect(refused.data.message).toMatch(/PUSH_MESSAGE is not enabled for the storefront/)
     })
   },
 })

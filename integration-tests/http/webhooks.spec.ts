@@ -2,6 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import axios from "axios"
+import { VippsClient } from "../../src/lib/vipps/client"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
 import vippsWebhooks from "../../src/scripts/vipps-webhooks"
@@ -323,6 +324,37 @@ medusaIntegrationTestRunner({
       expect(response.data.outcome).toBe("released")
       expect(sim.current.control.getPayment(reference)!.aggregate.cancelled).toBe(49900)
       expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(0)
+    })
+
+    it("never releases a payment it cannot prove is its own", async () => {
+      // Another store on the same sales unit, with the same prefix by mistake, creates and gets approved a
+      // payment whose session this store never had.
+      const other = new VippsClient({
+        clientId: NORWAY.clientId,
+        clientSecret: NORWAY.clientSecret,
+        subscriptionKey: NORWAY.subscriptionKey,
+        merchantSerialNumber: NORWAY.msn,
+        baseUrl: sim.current.url,
+        systemInfo: { systemName: "other-shop", systemVersion: "1", pluginName: "other", pluginVersion: "1" },
+      })
+      const foreign = "test-no-payses-01OTHERSTORE0000000000000001"
+      await other.epayment.createPayment(
+        {
+          amount: { currency: "NOK", value: 49900 },
+          paymentMethod: { type: "WALLET" },
+          reference: foreign,
+          userFlow: "WEB_REDIRECT",
+          returnUrl: "https://other.example/return",
+        },
+        "create-other-1",
+      )
+      sim.current.control.dropWebhooks(10, { reference: foreign })
+      sim.current.control.approve(foreign)
+      const event = signedEvent(foreign)
+      const response = await post(event.body, event.headers)
+      expect(response.status).toBe(200)
+      expect(response.data.outcome).toBe("ignored")
+      expect(sim.current.control.getPayment(foreign)!.aggregate.cancelled).toBe(0)
     })
   },
 })

@@ -280,25 +280,49 @@ medusaIntegrationTestRunner({
           const paid = await checkout(i, rnd)
           if (paid) await adminWork(paid.reference, paid.payment, paid.total, rnd, stats, requested)
         })
-        // The unlucky ones, once each: every attempt of an admin capture (then of a refund) takes effect
-        // at Vipps but its answer is lost, and the webhook announcing it is dropped for good.
-        for (const [k, operation] of (["capture", "refund"] as const).entries()) {
+        // The unlucky ones, once each: a capture (refund) takes effect at Vipps but no answer comes back,
+        // and the webhook announcing it is dropped for good. Either every attempt's connection is cut
+        // after the fact, or the first one is and the retries are rate limited (the ePayment API allows 5
+        // captures per minute per reference, so retries after a lost answer can run into 429).
+        const unlucky: { operation: "capture" | "refund"; faults: () => void; label: string }[] = [
+          {
+            operation: "capture",
+            label: "every answer lost",
+            faults: () => sim.control.cutConnection("capture", { times: MAX_ATTEMPTS, when: "after" }),
+          },
+          {
+            operation: "refund",
+            label: "every answer lost",
+            faults: () => sim.control.cutConnection("refund", { times: MAX_ATTEMPTS, when: "after" }),
+          },
+          {
+            operation: "capture",
+            label: "answer lost, retries rate limited",
+            faults: () => {
+              sim.control.cutConnection("capture", { times: 1, when: "after" })
+              sim.control.failNext("capture", { times: MAX_ATTEMPTS - 1, status: 429, retryAfter: 0 })
+            },
+          },
+        ]
+        for (const [k, { operation, faults, label }] of unlucky.entries()) {
           const rnd = seededRandom(SEED * 7_919 + k)
           const paid = await checkout(CHECKOUTS + k, rnd, "approve")
           if (!paid) continue
           const asked = { capture: 0, refund: 0 }
           requested.set(paid.reference, asked)
-          const event = operation === "capture" ? "CAPTURED" : "REFUNDED"
           if (operation === "refund") {
             asked.capture += paid.total
             await post(`/admin/payments/${paid.payment.id}/capture`, { amount: paid.total / 100 }, stats)
           }
-          sim.control.dropWebhooks(50, { reference: paid.reference, event })
-          sim.control.cutConnection(operation, { times: MAX_ATTEMPTS, when: "after" })
+          sim.control.dropWebhooks(50, {
+            reference: paid.reference,
+            event: operation === "capture" ? "CAPTURED" : "REFUNDED",
+          })
+          faults()
           asked[operation] += paid.total
           stats.adminCalls++
           await post(`/admin/payments/${paid.payment.id}/${operation}`, { amount: paid.total / 100 }, stats)
-          stats.lostAnswers.push(`${operation} of ${paid.reference}`)
+          stats.lostAnswers.push(`${operation} of ${paid.reference} (${label})`)
         }
       } finally {
         await job.stop()

@@ -9,9 +9,11 @@ import {
 import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits, toMinorUnits } from "../lib/money"
 import { referenceKey } from "../lib/reference"
+import { VippsApiError } from "../lib/vipps/errors"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import type { VippsRegistration } from "../providers/vipps/registry"
-import { withPayment } from "../providers/vipps/service"
+import { SHOPPER_MESSAGES } from "../providers/vipps/errors"
+import { isReleased, PAYMENT_COLLECTION_METADATA, withPayment } from "../providers/vipps/service"
 import { isVippsSessionData } from "../providers/vipps/session-data"
 import { fillCartFromProfile } from "./profile"
 
@@ -68,7 +70,7 @@ async function syncLocked(
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
-  if (!session) return releaseOrphan(registration, logger, reference)
+  if (!session) return releaseOrphan(registration, paymentModule, logger, reference)
   if (session.provider_id !== providerId) return { outcome: "ignored", reason: "session of another provider" }
   if (!isVippsSessionData(session.data) || session.data.reference !== reference) {
     return { outcome: "ignored", reason: "session does not carry this reference" }
@@ -78,14 +80,21 @@ async function syncLocked(
 
   if (vipps.state === "CREATED") return { outcome: "pending", state: "CREATED" }
 
-  if (vipps.state !== "AUTHORIZED") {
-    const status = vipps.state === "TERMINATED" ? PaymentSessionStatus.CANCELED : PaymentSessionStatus.ERROR
+  // Approved but released before any order used it counts as failed, like a payment nobody approved.
+  if (vipps.state !== "AUTHORIZED" || (!session.payment && isReleased(vipps))) {
+    const status =
+      vipps.state === "TERMINATED" || vipps.state === "AUTHORIZED"
+        ? PaymentSessionStatus.CANCELED
+        : PaymentSessionStatus.ERROR
     if (!session.payment && session.status !== status) {
       await paymentModule.updatePaymentSession({
         id: session.id,
         amount: session.amount,
         currency_code: session.currency_code,
-        data: withPayment(session.data, vipps),
+        data: {
+          ...withPayment(session.data, vipps),
+          ...(vipps.state === "AUTHORIZED" ? { failureReason: SHOPPER_MESSAGES.RELEASED } : {}),
+        },
         status,
       })
     }
@@ -135,10 +144,22 @@ async function syncLocked(
  */
 async function releaseOrphan(
   { provider }: VippsRegistration,
+  paymentModule: IPaymentModuleService,
   logger: Logger,
   reference: string,
 ): Promise<SyncOutcome> {
-  const vipps = await provider.vipps.epayment.getPayment(reference)
+  const vipps = await provider.vipps.epayment.getPayment(reference).catch((error: unknown) => {
+    if (error instanceof VippsApiError && error.status === 404) return undefined
+    throw error
+  })
+  if (!vipps) return { outcome: "ignored", reason: "no such payment" }
+  // Only a payment created for one of this store's payment collections is ours: another store sharing the
+  // sales unit (without its own referencePrefix) receives the same webhooks.
+  const collectionId = vipps.metadata?.[PAYMENT_COLLECTION_METADATA]
+  const ours = collectionId
+    ? (await paymentModule.listPaymentCollections({ id: collectionId })).length > 0
+    : false
+  if (!ours) return { outcome: "ignored", reason: "not a payment of this store" }
   const { authorizedAmount, capturedAmount, cancelledAmount } = vipps.aggregate
   const remaining = authorizedAmount.value - capturedAmount.value - cancelledAmount.value
   if (vipps.state !== "AUTHORIZED" || remaining <= 0) {

@@ -45,7 +45,7 @@ export class VippsApiError extends VippsError {
       `Vipps MobilePay ${args.operation} failed with HTTP ${args.status}`,
       code !== undefined ? `code ${code}` : undefined,
       args.title,
-      args.detail,
+      // `detail` stays a field only: it can echo request values (a phone number, an address).
       args.traceId ? `traceId ${args.traceId}` : undefined,
     ].filter(Boolean)
     super(parts.join(": ").replace(/: (code \d+)/, " ($1)"), args.operation)

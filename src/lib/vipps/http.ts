@@ -20,6 +20,8 @@ export type ApiRequest<T> = {
   /** Sent on every attempt of this operation unchanged, so a retry never repeats its effect. */
   idempotencyKey?: string
   auth?: AuthMode
+  /** Fewer attempts than configured, for calls that are not safe to repeat. */
+  maxAttempts?: number
   /** Response body schema; `null` for bodiless answers (204). */
   schema: z.ZodType<T> | null
 }
@@ -73,7 +75,13 @@ export class VippsHttp {
           attempt--
           continue
         }
-        const delay = nextDelay(error, attempt, Date.now() - started, this.config.retry)
+        const retry = request.maxAttempts
+          ? {
+              ...this.config.retry,
+              maxAttempts: Math.min(request.maxAttempts, this.config.retry.maxAttempts),
+            }
+          : this.config.retry
+        const delay = nextDelay(error, attempt, Date.now() - started, retry)
         if (delay === null) throw error
         this.config.logger?.warn(
           `Vipps MobilePay ${request.operation} attempt ${attempt} failed (${describe(error)}); retrying in ${delay} ms`,

@@ -28,6 +28,8 @@ export class WebhooksApi {
       path: BASE,
       body: parsed.data,
       idempotencyKey,
+      // Not idempotent without a key: a repeat could register twice, and only one secret would be shown.
+      maxAttempts: idempotencyKey ? undefined : 1,
       schema: RegisterWebhookResponse,
     })
   }

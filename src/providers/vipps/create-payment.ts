@@ -36,6 +36,16 @@ export function buildCreatePaymentRequest(
     store_name: options.storeName,
   }
 
+  if (
+    input.userFlow &&
+    input.userFlow !== options.userFlow &&
+    !options.storefrontUserFlows.includes(input.userFlow)
+  ) {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `userFlow ${input.userFlow} is not enabled for the storefront: add it to the provider option storefrontUserFlows`,
+    )
+  }
   if (paymentMethod === "CARD" && userFlow !== "WEB_REDIRECT") {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, "Card payments need userFlow WEB_REDIRECT")
   }

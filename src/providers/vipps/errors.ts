@@ -14,6 +14,7 @@ export const SHOPPER_MESSAGES: Record<string, string> = {
   EXPIRED:
     "The payment request in Vipps MobilePay expired before it was approved. Please start the payment again.",
   TERMINATED: "The payment was stopped before it was approved. Please start the payment again.",
+  RELEASED: "The payment's reservation was released before the order was placed. Please pay again.",
 }
 export const WAITING_FOR_APPROVAL =
   "Waiting for the customer to approve the payment in the Vipps MobilePay app. The cart can be completed once it is approved."

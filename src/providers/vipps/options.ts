@@ -44,6 +44,11 @@ export const VippsOptionsSchema = z
     /** Origins from which the storefront may pass its own `returnUrl` in session data (default: none). */
     allowedReturnUrlOrigins: z.array(z.url()).default([]),
     userFlow: z.enum(USER_FLOWS).default("WEB_REDIRECT"),
+    /**
+     * Flows the storefront may pick per session, besides `userFlow`. PUSH_MESSAGE is left out by default:
+     * it sends a payment request to any phone number given, which only a till or call centre should do.
+     */
+    storefrontUserFlows: z.array(z.enum(USER_FLOWS)).default(["WEB_REDIRECT", "NATIVE_REDIRECT", "QR"]),
     paymentMethod: z.enum(PAYMENT_METHOD_TYPES).default("WALLET"),
     customerInteraction: z.enum(CUSTOMER_INTERACTIONS).default("CUSTOMER_NOT_PRESENT"),
     /** Capture at authorization (only for goods delivered at once: tickets, digital goods, in-store). */

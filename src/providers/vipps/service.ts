@@ -35,7 +35,7 @@ import {
   sessionIdFromReference,
 } from "../../lib/reference"
 import { VippsClient } from "../../lib/vipps/client"
-import { VippsApiError } from "../../lib/vipps/errors"
+import { VippsApiError, VippsNetworkError } from "../../lib/vipps/errors"
 import type { GetPaymentResponse, ModificationResponse } from "../../lib/vipps/schemas"
 import { medusaDecimal } from "./amount"
 import { SHOPPER_MESSAGES, toMedusaError, WAITING_FOR_APPROVAL } from "./errors"
@@ -46,11 +46,11 @@ import { buildReceipt } from "./receipt"
 import { isVippsSessionData, StorefrontInput, VippsSessionData } from "./session-data"
 import { systemInfo } from "./system-info"
 
-type CaptureService = {
-  retrieve(
-    id: string,
-    config: { select: string[] },
-  ): Promise<{ raw_amount?: { value: string | number }; amount?: unknown }>
+/** Medusa's capture and refund rows (the payment module's own services; Medusa passes providers no amounts). */
+type MoneyRow = { id: string; payment_id?: string; raw_amount?: { value: string | number }; amount?: unknown }
+type MoneyRowService = {
+  retrieve(id: string, config: { select: string[] }): Promise<MoneyRow>
+  list(filters: { payment_id: string }, config: { select: string[] }): Promise<MoneyRow[]>
 }
 
 /**
@@ -108,6 +108,18 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     return this.options_.webhookSecret
   }
 
+  private async paymentCollectionOf(sessionId: string): Promise<string | undefined> {
+    const sessions = this.container.paymentSessionService as
+      | { retrieve(id: string, config: { select: string[] }): Promise<{ payment_collection_id?: string }> }
+      | undefined
+    try {
+      return (await sessions?.retrieve(sessionId, { select: ["id", "payment_collection_id"] }))
+        ?.payment_collection_id
+    } catch {
+      return undefined
+    }
+  }
+
   /** The session a reference of this registration belongs to, or null for someone else's reference. */
   sessionIdFor(reference: string): string | null {
     return sessionIdFromReference(reference, this.options_.referencePrefix)
@@ -142,6 +154,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       }
       const reference = referenceFromSessionId(sessionId, this.options_.referencePrefix)
       const cart = await cartOfSession(sessionId)
+      const collectionId = await this.paymentCollectionOf(sessionId)
       const receipt = cart ? buildReceipt(cart, currency, value) : undefined
       const request = buildCreatePaymentRequest(this.options_, input.data, {
         reference,
@@ -151,6 +164,9 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         cartId: cart?.id,
         receipt,
       })
+      // Marks the payment as this store's: with it, a payment approved after its session was dropped can be
+      // told apart from another store's payment on a shared sales unit.
+      if (collectionId) request.metadata = { [PAYMENT_COLLECTION_METADATA]: collectionId }
       const created = await this.client.epayment.createPayment(request, idempotencyKey("create", sessionId))
 
       const sessionData: VippsSessionData = {
@@ -191,6 +207,10 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
 
     switch (payment.state) {
       case "AUTHORIZED":
+        // After a cancel the state stays AUTHORIZED: nothing reserved and nothing captured is no payment.
+        if (isReleased(payment)) {
+          throw new MedusaError(MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR, SHOPPER_MESSAGES.RELEASED)
+        }
         if (this.options_.autoCapture) return this.captureAtAuthorization(synced, payment)
         return { status: PaymentSessionStatus.AUTHORIZED, data: synced }
       case "CREATED":
@@ -203,25 +223,25 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
   async capturePayment({ data, context }: CapturePaymentInput): Promise<CapturePaymentOutput> {
     const session = this.sessionData(data)
     const captureId = context?.idempotency_key
+    const key = captureId
+      ? idempotencyKey("capture", captureId)
+      : referenceKey("capture-full", session.reference)
     try {
       let value: number
-      let key: string
       if (captureId) {
         // Medusa passes no amount (see the docs' pitfall 1): read it from the capture row it just created.
-        const capture = await (this.container.captureService as CaptureService).retrieve(captureId, {
+        const capture = await (this.container.captureService as MoneyRowService).retrieve(captureId, {
           select: ["id", "amount", "raw_amount"],
         })
         value = toMinorUnits(
           medusaDecimal((capture.raw_amount ?? capture.amount) as never),
           session.amount.currency,
         )
-        key = idempotencyKey("capture", captureId)
       } else {
         const payment = await this.client.epayment.getPayment(session.reference)
         value = remainingToCapture(payment)
-        key = referenceKey("capture-full", session.reference)
       }
-      await this.refuseUnrecorded(session, "capture", key)
+      await this.refuseUnrecorded(session, "capture", key, captureId)
       const response = await this.client.epayment.capturePayment(
         session.reference,
         { currency: session.amount.currency as "NOK", value },
@@ -232,37 +252,44 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       )
       return { data: withModification(session, response) }
     } catch (error) {
+      const settled = await this.tookEffect(session, error, key)
+      if (settled) return { data: settled }
       throw this.fail(error, `capture ${session.reference}`)
     }
   }
 
   async refundPayment({ amount, data, context }: RefundPaymentInput): Promise<RefundPaymentOutput> {
     const session = this.sessionData(data)
+    let key: string | undefined
     try {
       const currency = normalizeCurrency(session.amount.currency)
       const value = toMinorUnits(medusaDecimal(amount), currency)
       if (value <= 0)
         throw new MedusaError(MedusaError.Types.INVALID_DATA, "A refund must be larger than zero")
       // Medusa always passes the refund id; without one, what was refunded so far keeps the key stable.
-      const key = context?.idempotency_key
+      key = context?.idempotency_key
         ? idempotencyKey("refund", context.idempotency_key)
         : referenceKey(`refund-${session.aggregate?.refundedAmount.value ?? 0}`, session.reference)
-      await this.refuseUnrecorded(session, "refund", key)
+      await this.refuseUnrecorded(session, "refund", key, context?.idempotency_key)
       const response = await this.client.epayment.refundPayment(session.reference, { currency, value }, key)
       this.logger.info(
         `Vipps MobilePay refunded ${fromMinorUnits(value, currency)} ${currency} of ${session.reference}`,
       )
       return { data: withModification(session, response) }
     } catch (error) {
+      const settled = key ? await this.tookEffect(session, error, key) : undefined
+      if (settled) return { data: settled }
       throw this.fail(error, `refund ${session.reference}`)
     }
   }
 
   /**
-   * With an idempotency key (order or payment-collection cancel): release the whole reservation.
-   * Without one, Medusa is rolling back an authorization it could not record (e.g. it lost a race with
-   * another process): cancel only if the customer has not approved, so a paid reservation is never
-   * released by a rollback; reconciliation picks it up.
+   * With an idempotency key (order cancel, payment-collection cancel, or the compensation of a failed cart
+   * completion): release the whole reservation. Without one, Medusa's payment module is undoing an
+   * authorization whose payment row it could not create: cancel only if the customer has not approved, so
+   * that rollback never releases a paid reservation; reconciliation picks it up. Processes that race on
+   * one cart without a shared lock can still compensate the winner's payment: several processes need a
+   * shared locking provider (README, "Several processes").
    */
   async cancelPayment({ data, context }: CancelPaymentInput): Promise<CancelPaymentOutput> {
     const session = this.sessionData(data)
@@ -359,7 +386,12 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     payment: GetPaymentResponse,
   ): Promise<AuthorizePaymentOutput> {
     const value = remainingToCapture(payment)
-    if (value <= 0) return { status: PaymentSessionStatus.CAPTURED, data: session }
+    if (value <= 0) {
+      if (payment.aggregate.capturedAmount.value >= payment.amount.value) {
+        return { status: PaymentSessionStatus.CAPTURED, data: session }
+      }
+      throw new MedusaError(MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR, SHOPPER_MESSAGES.RELEASED)
+    }
     try {
       const response = await this.client.epayment.capturePayment(
         session.reference,
@@ -374,14 +406,20 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
 
   /**
    * A capture or refund must not go out while Vipps MobilePay holds more captured (refunded) than Medusa
-   * recorded: an earlier attempt that Medusa saw fail may have gone through, and a new attempt carries a
-   * new Medusa id, so its Idempotency-Key could not stop a second charge. A repeat of our own attempt
-   * (same key in the event log) is a safe replay. Otherwise refuse; the sync records what Vipps holds.
+   * has recorded — its own capture (refund) rows, other than the one being made, plus what the sync recorded
+   * as done outside Medusa. An earlier attempt that Medusa saw fail may have gone through; the new attempt
+   * carries a new Medusa id, so its Idempotency-Key could not stop a second charge. A repeat of our own
+   * attempt (same key in the event log) is a safe replay. Otherwise refuse until the sync has recorded it.
    */
-  private async refuseUnrecorded(session: VippsSessionData, kind: "capture" | "refund", key: string) {
-    const field = kind === "capture" ? "capturedAmount" : "refundedAmount"
-    const known = session.aggregate?.[field].value
+  private async refuseUnrecorded(
+    session: VippsSessionData,
+    kind: "capture" | "refund",
+    key: string,
+    rowId: string | undefined,
+  ) {
+    const known = await this.recordedMinor(session, kind, rowId)
     if (known === undefined) return
+    const field = kind === "capture" ? "capturedAmount" : "refundedAmount"
     const payment = await this.client.epayment.getPayment(session.reference)
     const held = payment.aggregate[field].value
     if (held <= known) return
@@ -390,8 +428,54 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     const currency = payment.amount.currency
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,
-      `Vipps MobilePay holds ${fromMinorUnits(held, currency)} ${currency} ${kind}d for ${session.reference}, Medusa recorded ${fromMinorUnits(known, currency)} ${currency}: an earlier ${kind} may have gone through, or it was made in the business portal. Nothing was sent. The payment is synced from Vipps MobilePay by its webhook or the reconciliation job; check it before trying again.`,
+      `Vipps MobilePay holds ${fromMinorUnits(held, currency)} ${currency} ${kind}d for ${session.reference}, Medusa recorded ${fromMinorUnits(known, currency)} ${currency}: an earlier ${kind} may have gone through. Nothing was sent. The payment is synced from Vipps MobilePay by its webhook or the reconciliation job; check it before trying again.`,
     )
+  }
+
+  /**
+   * After a capture or refund failed without a clear answer (the connection dropped or Vipps MobilePay kept
+   * failing on every retry), it may still have happened: a timeout is not a failure. If the event log shows
+   * our Idempotency-Key as a successful event, it did — report success, so Medusa keeps its row.
+   */
+  private async tookEffect(session: VippsSessionData, error: unknown, key: string) {
+    const ambiguous =
+      error instanceof VippsNetworkError || (error instanceof VippsApiError && error.status >= 500)
+    if (!ambiguous) return undefined
+    try {
+      const events = await this.client.epayment.getPaymentEvents(session.reference)
+      if (!events.some((event) => event.idempotencyKey === key && event.success)) return undefined
+      this.logger.warn(`Vipps MobilePay ${key} went through although no answer came back; recorded it`)
+      return withPayment(session, await this.client.epayment.getPayment(session.reference))
+    } catch {
+      return undefined
+    }
+  }
+
+  /** What Medusa has recorded as captured (refunded) for this payment, in minor units, without `rowId`. */
+  private async recordedMinor(
+    session: VippsSessionData,
+    kind: "capture" | "refund",
+    rowId: string | undefined,
+  ) {
+    const service = (kind === "capture" ? this.container.captureService : this.container.refundService) as
+      MoneyRowService | undefined
+    if (!rowId || !service) return undefined
+    const current = await service.retrieve(rowId, { select: ["id", "payment_id"] })
+    if (!current.payment_id) return undefined
+    const rows = await service.list(
+      { payment_id: current.payment_id },
+      { select: ["id", "amount", "raw_amount"] },
+    )
+    const currency = session.amount.currency
+    const recorded = rows
+      .filter((row) => row.id !== rowId)
+      .reduce(
+        (total, row) =>
+          total + toMinorUnits(medusaDecimal((row.raw_amount ?? row.amount) as never), currency),
+        0,
+      )
+    const outside = kind === "refund" ? (session.outsideMedusa?.refundedAmount ?? 0) : 0
+    return recorded + outside
   }
 
   private sessionData(data: unknown): VippsSessionData {
@@ -417,6 +501,15 @@ function isFullyReleased(payment: GetPaymentResponse): boolean {
   return remainingToCapture(payment) <= 0
 }
 
+/** Approved, then cancelled before anything was captured (in the portal, by a deadline, by a rollback). */
+export function isReleased(payment: GetPaymentResponse): boolean {
+  return (
+    payment.state === "AUTHORIZED" &&
+    payment.aggregate.cancelledAmount.value > 0 &&
+    payment.aggregate.capturedAmount.value === 0
+  )
+}
+
 function medusaStatus(payment: GetPaymentResponse): PaymentSessionStatus {
   switch (payment.state) {
     case "CREATED":
@@ -433,6 +526,9 @@ function medusaStatus(payment: GetPaymentResponse): PaymentSessionStatus {
       return PaymentSessionStatus.ERROR
   }
 }
+
+/** Metadata key holding the Medusa payment collection a Vipps payment was created for. */
+export const PAYMENT_COLLECTION_METADATA = "medusaPaymentCollectionId"
 
 export function withPayment(session: VippsSessionData, payment: GetPaymentResponse): VippsSessionData {
   const failureReason = SHOPPER_MESSAGES[payment.state]

@@ -61,6 +61,8 @@ export type VippsSessionData = {
   pspReference?: string
   /** Long-living payments: when Vipps MobilePay expires the payment. */
   expiresAt?: string
+  /** Movements Vipps MobilePay holds that were made outside Medusa (e.g. in the business portal), minor units. */
+  outsideMedusa?: { refundedAmount: number; cancelledAmount: number; currency: string }
   /** Set when the payment ended without approval, in words a shopper understands. */
   failureReason?: string
 }

@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
 import { findReferenceOwner } from "../../../../../sync/find-registration"
-import { syncVippsPayment } from "../../../../../sync/sync-payment"
+import { SyncError, syncVippsPayment } from "../../../../../sync/sync-payment"
 
 /**
  * `GET /store/vipps/payments/:reference` — what became of a payment, for the storefront's return page.
@@ -14,7 +14,13 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
   if (!owner)
     throw new MedusaError(MedusaError.Types.NOT_FOUND, "No Vipps MobilePay payment with this reference")
 
-  const result = await syncVippsPayment(req.scope, owner.registration, req.params.reference)
+  // Not in line with Vipps MobilePay yet (e.g. the order is being created by a webhook right now): still pending.
+  const result = await syncVippsPayment(req.scope, owner.registration, req.params.reference).catch(
+    (error: unknown) => {
+      if (error instanceof SyncError) return { outcome: "pending" as const }
+      throw error
+    },
+  )
   const after = await findReferenceOwner(req.scope, req.params.reference)
   const data = after?.data ?? owner.data
   res.json({
