@@ -45,7 +45,9 @@ async function main() {
   if (which !== "unit") {
     const postgres = await ensurePostgres()
     try {
-      status = jest("integration", postgres.env, ["--runInBand", "--forceExit"])
+      // Medusa's info logs of every booted app would bury the test report; LOG_LEVEL=info brings them back.
+      const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? "error", ...postgres.env }
+      status = jest("integration", env, ["--runInBand", "--forceExit"])
     } finally {
       await postgres.stop()
     }
