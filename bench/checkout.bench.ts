@@ -30,6 +30,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5)
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 5000)
 const DELIVERY_CONCURRENCY = Number(process.env.BENCH_DELIVERY_CONCURRENCY ?? 16)
+/** A checkout without its paid order after this long fails the run (it would be a lost order). */
+const ORDER_DEADLINE_MS = 180_000
 const EPAYMENT_OPS = new Set([
   "createPayment",
   "getPayment",
@@ -70,13 +72,16 @@ type Delivery = {
   eventName: string
   state: string
   deliveredAt?: string
-  attempts: unknown[]
+  attempts: { status?: number; error?: string; durationMs: number }[]
 }
 
 /** Resolves waiters once their cart has an order and their session a payment (one query per tick). */
-function paidOrderWatcher(container: MedusaContainer, intervalMs = 50) {
+function paidOrderWatcher(container: MedusaContainer, intervalMs = 200) {
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const waiting = new Map<string, { cartId: string; resolve(at: number): void }>()
+  const waiting = new Map<
+    string,
+    { cartId: string; deadline: number; resolve(at: number): void; reject(e: Error): void }
+  >()
   let timer: NodeJS.Timeout | undefined
   let stopped = false
   const tick = async () => {
@@ -97,6 +102,9 @@ function paidOrderWatcher(container: MedusaContainer, intervalMs = 50) {
         if (paidSessions.has(sessionId) && orders.has(waiter.cartId)) {
           waiting.delete(sessionId)
           waiter.resolve(Date.now())
+        } else if (Date.now() > waiter.deadline) {
+          waiting.delete(sessionId)
+          waiter.reject(new Error(`no paid order for session ${sessionId} within ${ORDER_DEADLINE_MS} ms`))
         }
       }
     }
@@ -105,7 +113,9 @@ function paidOrderWatcher(container: MedusaContainer, intervalMs = 50) {
   void tick()
   return {
     wait: (sessionId: string, cartId: string) =>
-      new Promise<number>((resolve) => waiting.set(sessionId, { cartId, resolve })),
+      new Promise<number>((resolve, reject) =>
+        waiting.set(sessionId, { cartId, deadline: Date.now() + ORDER_DEADLINE_MS, resolve, reject }),
+      ),
     stop() {
       stopped = true
       clearTimeout(timer)
@@ -219,6 +229,17 @@ medusaIntegrationTestRunner({
         if (answered?.deliveredAt) toWebhookAnswered.push(Date.parse(answered.deliveredAt) - c.approvedAt)
       }
       const references = new Set(done.map((c) => c.reference))
+      const ours = deliveries.filter((d) => references.has(d.reference))
+      const attempts = ours.flatMap((d) => d.attempts)
+      const webhookAttempts = {
+        deliveries: ours.length,
+        attempts: attempts.length,
+        answered2xx: attempts.filter((a) => a.status !== undefined && a.status >= 200 && a.status < 300)
+          .length,
+        timedOut: attempts.filter((a) => a.error === "timeout").length,
+        otherFailures: attempts.filter((a) => a.error !== "timeout" && !(a.status && a.status < 300)).length,
+        slowestAnswerMs: Math.max(...attempts.map((a) => a.durationMs)),
+      }
       const calls: Record<string, number> = {}
       const getsOf = new Map<string, number>()
       for (const r of requests) {
@@ -261,10 +282,8 @@ medusaIntegrationTestRunner({
         },
         getPaymentsPerCheckout,
         tokenRequests,
-        webhookDeliveriesPerCheckout: round(
-          deliveries.filter((d) => references.has(d.reference)).length / done.length,
-          2,
-        ),
+        webhookDeliveriesPerCheckout: round(ours.length / done.length, 2),
+        webhookAttempts,
         lost,
         duplicates,
       }

@@ -35,6 +35,7 @@ type CheckoutResult = {
   getPaymentsPerCheckout: Record<string, number>
   tokenRequests: number
   webhookDeliveriesPerCheckout: number
+  webhookAttempts: { deliveries: number; attempts: number; timedOut: number; slowestAnswerMs: number }
   lost: string[]
   duplicates: string[]
 }
@@ -78,6 +79,7 @@ export function medusaTables(checkout?: CheckoutResult, webhook?: WebhookResult)
             .map(([gets, n]) => `${gets}×GET: ${n}`)
             .join(", "),
           "token requests": checkout.tokenRequests,
+          "webhook deliveries / attempts / timed out (10 s)": `${checkout.webhookAttempts.deliveries} / ${checkout.webhookAttempts.attempts} / ${checkout.webhookAttempts.timedOut}`,
           "lost / duplicate orders": `${checkout.lost.length} / ${checkout.duplicates.length}`,
         },
       ]),

@@ -35,7 +35,8 @@ import {
   sessionIdFromReference,
 } from "../../lib/reference"
 import { VippsClient } from "../../lib/vipps/client"
-import { VippsApiError, VippsNetworkError } from "../../lib/vipps/errors"
+import { VippsApiError } from "../../lib/vipps/errors"
+import { isRetryable } from "../../lib/vipps/retry-policy"
 import type { GetPaymentResponse, ModificationResponse } from "../../lib/vipps/schemas"
 import { medusaDecimal } from "./amount"
 import { SHOPPER_MESSAGES, toMedusaError, WAITING_FOR_APPROVAL } from "./errors"
@@ -438,9 +439,9 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
    * our Idempotency-Key as a successful event, it did — report success, so Medusa keeps its row.
    */
   private async tookEffect(session: VippsSessionData, error: unknown, key: string) {
-    const ambiguous =
-      error instanceof VippsNetworkError || (error instanceof VippsApiError && error.status >= 500)
-    if (!ambiguous) return undefined
+    // Any failure worth a retry (no answer, 5xx, 423, 429, "try later" codes) may follow an attempt that
+    // went through: only a definite refusal (other 4xx) proves nothing happened.
+    if (!isRetryable(error)) return undefined
     try {
       const events = await this.client.epayment.getPaymentEvents(session.reference)
       if (!events.some((event) => event.idempotencyKey === key && event.success)) return undefined
