@@ -107,12 +107,17 @@ async function syncLocked(
     const cartId = await cartOfCollection(container, session.payment_collection_id)
     if (cartId) await fillCartFromProfile(container, registration, cartId, vipps.profile.sub)
   }
-  await processPaymentWorkflow(container).run({
-    input: {
-      action: PaymentActions.AUTHORIZED,
-      data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
-    },
-  })
+  // Authorized and ordered already (a duplicate, a late AUTHORIZED, a CAPTURED or REFUNDED event): the
+  // payment workflow would only take the cart lock and find nothing to do; only money movements can be new.
+  const settled = !!session.payment && !!(await orderOfCollection(container, session.payment_collection_id))
+  if (!settled) {
+    await processPaymentWorkflow(container).run({
+      input: {
+        action: PaymentActions.AUTHORIZED,
+        data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
+      },
+    })
+  }
 
   const [after] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
   if (!after?.payment)
@@ -170,6 +175,18 @@ async function releaseOrphan(
     `Vipps MobilePay payment ${reference} was approved for a payment session Medusa had dropped; released it`,
   )
   return { outcome: "released", reason: "approved after its payment session was dropped" }
+}
+
+async function orderOfCollection(container: MedusaContainer, paymentCollectionId: string) {
+  const cartId = await cartOfCollection(container, paymentCollectionId)
+  if (!cartId) return undefined
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order_cart",
+    fields: ["order_id"],
+    filters: { cart_id: cartId },
+  })
+  return (data[0] as { order_id?: string } | undefined)?.order_id
 }
 
 async function cartOfCollection(container: MedusaContainer, paymentCollectionId: string) {

@@ -68,6 +68,12 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
     return
   }
 
+  if (event.name === "CREATED") {
+    // We created the payment ourselves; nothing in Medusa changes until it is approved or fails.
+    res.status(200).json({ received: true, outcome: "ignored" })
+    return
+  }
+
   try {
     const result = await syncVippsPayment(req.scope, registration, event.reference)
     logger.info(`Vipps MobilePay webhook ${event.name} for ${event.reference}: ${result.outcome}`)
