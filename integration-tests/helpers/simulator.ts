@@ -1,4 +1,5 @@
 import net from "node:net"
+import { poll } from "./poll"
 import { RunningSimulator, startSimulator } from "../../src/simulator"
 import { VippsClient } from "../../src/lib/vipps/client"
 import { EPAYMENT_WEBHOOK_EVENTS } from "../../src/lib/vipps/schemas"
@@ -90,22 +91,9 @@ export function useSimulator(options: { webhooks?: boolean } = {}): { readonly c
 }
 
 /** Polls until `check` returns a truthy value, or fails after the deadline. */
-export async function eventually<T>(
+export function eventually<T>(
   check: () => Promise<T | undefined | null | false>,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await check()
-      if (value) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  return poll("condition", check, timeoutMs, 100)
 }

@@ -8,6 +8,7 @@ import fs from "node:fs"
 import net from "node:net"
 import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
+import { poll } from "../helpers/poll"
 import axios from "axios"
 import { Client } from "pg"
 import type { SeededStore } from "../helpers/store"
@@ -88,28 +89,7 @@ export async function freePorts(count: number): Promise<number[]> {
   return [...ports]
 }
 
-/** Polls until `check` returns a truthy value; throws after the deadline with the last error. */
-export async function poll<T>(
-  what: string,
-  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs: number,
-  intervalMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await check()
-      if (value) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${String(last)})` : ""}`)
-    }
-    await sleep(intervalMs)
-  }
-}
+export { poll } from "../helpers/poll"
 
 function redisPing(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {

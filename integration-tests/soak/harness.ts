@@ -7,6 +7,7 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from "..
 import { seededRandom } from "../../src/simulator/random"
 import type { OperationName } from "../../src/simulator/types"
 import type { WebhookChaos } from "../../src/simulator/webhook-faults"
+import { DENMARK, NORWAY } from "../helpers/simulator"
 
 /**
  * Shared by the soak (integration-tests/soak) and the Medusa benchmarks (bench/): a simulator whose API
@@ -14,24 +15,8 @@ import type { WebhookChaos } from "../../src/simulator/webhook-faults"
  * Medusa-versus-Vipps ledger compared payment by payment.
  */
 
-/** The Norwegian sales unit of medusa-config.ts (pp_vipps_vipps, references "test-no-…"). */
-export const NORWAY = {
-  clientId: "sim-client-id",
-  clientSecret: "sim-client-secret",
-  subscriptionKey: "sim-subscription-key",
-  msn: "123456",
-  currencies: ["NOK" as const],
-  name: "Demo Store Norway",
-}
-/** medusa-config.ts also configures the Danish unit; the simulator must know it, nothing here uses it. */
-export const DENMARK = {
-  clientId: "sim-dk-client-id",
-  clientSecret: "sim-dk-client-secret",
-  subscriptionKey: "sim-dk-subscription-key",
-  msn: "654321",
-  currencies: ["DKK" as const, "EUR" as const],
-  name: "Demo Store Denmark",
-}
+/** The sales units of medusa-config.ts (the soak uses the Norwegian one, pp_vipps_vipps). */
+export { DENMARK, NORWAY }
 export const REFERENCE_PREFIX = "test-no-"
 
 export function freePort(): Promise<number> {
