@@ -1,15 +1,22 @@
+import { createHash } from "node:crypto"
+
 /**
  * Vipps references and idempotency keys derived from Medusa ids, so that any process (or a restart)
  * derives the same values from stored data.
  *
  * reference = [prefix "-"] + session id with "_" -> "-"   e.g. "shop1-payses-01JABC…"
  * Medusa session ids are `payses_<ULID>`: the ULID has no "_" or "-", so the mapping is reversible.
+ * ePayment 1.7.0 allows references of 8-64 characters; Idempotency-Keys stay at 50.
  */
 
-export const REFERENCE_MAX_LENGTH = 50
+export const REFERENCE_MAX_LENGTH = 64
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 50
-const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,50}$/
-export const REFERENCE_PREFIX_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,14}[a-zA-Z0-9])?$/
+const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,64}$/
+/** A Medusa session id (`payses_` + 26-character ULID, 33 characters) leaves 30 for the prefix and "-". */
+export const REFERENCE_PREFIX_MAX_LENGTH = 30
+export const REFERENCE_PREFIX_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,28}[a-zA-Z0-9])?$/
+/** The ULID at the end of every Medusa id: what keeps a shortened key unique. */
+const ULID_LENGTH = 26
 
 export class VippsReferenceError extends Error {
   constructor(message: string) {
@@ -26,7 +33,7 @@ export function referenceFromSessionId(sessionId: string, prefix?: string): stri
   const reference = prefix ? `${prefix}-${core}` : core
   if (!REFERENCE_PATTERN.test(reference)) {
     throw new VippsReferenceError(
-      `The Vipps reference "${reference}" is not valid (8-50 characters a-z A-Z 0-9 -): shorten referencePrefix.`,
+      `The Vipps reference "${reference}" is not valid (8-64 characters a-z A-Z 0-9 -): shorten referencePrefix.`,
     )
   }
   return reference
@@ -43,21 +50,35 @@ export function sessionIdFromReference(reference: string, prefix?: string): stri
   return match ? `${match[1]}_${match[2]}` : null
 }
 
-/** `<operation>-<medusa id>` with "_" kept (allowed in keys), cut to the 50-character limit. */
+/** A short, stable stand-in for text that does not fit (base64url SHA-256, 22 characters = 132 bits). */
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("base64url").slice(0, 22)
+}
+
+/**
+ * `<operation>-<medusa id>` with "_" kept (allowed in keys). A Medusa id is `<prefix>_<ULID>` and always fits;
+ * an id too long for the 50-character limit is replaced by a digest of it, so the key stays deterministic
+ * and unique instead of failing a money movement.
+ */
 export function idempotencyKey(operation: string, id: string): string {
-  const key = `${operation}-${id}`
-  if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
-    throw new VippsReferenceError(`Idempotency key for ${operation} would exceed 50 characters`)
+  if (operation.length > IDEMPOTENCY_KEY_MAX_LENGTH - 23) {
+    throw new VippsReferenceError(`Operation name "${operation}" leaves no room for an id`)
   }
-  return key
+  const key = `${operation}-${id}`
+  if (key.length <= IDEMPOTENCY_KEY_MAX_LENGTH) return key
+  return `${operation}-${digest(id)}`
 }
 
 /**
  * `<operation>-<reference tail>` within 50 characters, for operations keyed by the payment itself. A reference
- * can be 50 characters long; its tail holds the session's ULID, which keeps the key unique.
+ * can be 64 characters long; its tail holds the session's ULID, which keeps the key unique. When the operation
+ * name leaves no room for the whole ULID, a digest of the reference stands in for it.
  */
 export function referenceKey(operation: string, reference: string): string {
   const room = IDEMPOTENCY_KEY_MAX_LENGTH - operation.length - 1
-  if (room < 26) throw new VippsReferenceError(`Operation name "${operation}" leaves no room for a reference`)
-  return `${operation}-${reference.slice(-room)}`
+  if (room < 22) throw new VippsReferenceError(`Operation name "${operation}" leaves no room for a reference`)
+  if (reference.length <= room) return `${operation}-${reference}`
+  return room >= ULID_LENGTH
+    ? `${operation}-${reference.slice(-room)}`
+    : `${operation}-${digest(reference)}`
 }

@@ -13,7 +13,6 @@ import {
   PaymentEventLog,
   PaymentEvent,
   REFERENCE_PATTERN,
-  RESPONSE_REFERENCE_PATTERN,
 } from "./schemas"
 
 const BASE = "/epayment/v1"
@@ -37,7 +36,7 @@ function checkKey(operation: string, key: string): string {
 }
 
 function referencePath(operation: string, reference: string): string {
-  if (!RESPONSE_REFERENCE_PATTERN.test(reference)) {
+  if (!REFERENCE_PATTERN.test(reference)) {
     throw new VippsRequestValidationError(operation, ["reference must match ^[a-zA-Z0-9-]{8,64}$"])
   }
   return `${BASE}/payments/${reference}`
@@ -50,9 +49,6 @@ export class EPaymentApi {
   async createPayment(body: CreatePaymentRequest, idempotencyKey: string): Promise<CreatePaymentResponse> {
     const operation = "epayment.createPayment"
     const request = validate(operation, CreatePaymentRequest, body)
-    if (!REFERENCE_PATTERN.test(request.reference)) {
-      throw new VippsRequestValidationError(operation, ["reference must match ^[a-zA-Z0-9-]{8,50}$"])
-    }
     return this.http.request({
       operation,
       method: "POST",

@@ -11,9 +11,11 @@ export const CURRENCIES = ["NOK", "DKK", "EUR"] as const
 export const Currency = z.enum(CURRENCIES)
 export type Currency = z.infer<typeof Currency>
 
-/** Spec 1.4.1 allows 8-50 characters; the live API (v1.7.0+) 8-64. We send at most 50. */
-export const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,50}$/
-export const RESPONSE_REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,64}$/
+/** Spec 1.4.1 allowed 8-50 characters; ePayment 1.7.0 (Jan 2025) allows 8-64. */
+export const REFERENCE_MAX_LENGTH = 64
+export const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,64}$/
+/** Kept for callers that tell request from response references apart: the same rule since 1.7.0. */
+export const RESPONSE_REFERENCE_PATTERN = REFERENCE_PATTERN
 export const MAX_AMOUNT_VALUE = 65_000_000
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 50
 
@@ -30,6 +32,11 @@ export type UserFlow = z.infer<typeof UserFlow>
 export const PAYMENT_METHOD_TYPES = ["WALLET", "CARD"] as const
 export const PaymentMethodType = z.enum(PAYMENT_METHOD_TYPES)
 export type PaymentMethodType = z.infer<typeof PaymentMethodType>
+
+/** `paymentMethod.blockedSources` (WALLET, Danish and Finnish sales units only; Norway answers 5010). */
+export const BLOCKED_SOURCES = ["COMMERCIAL_CARDS"] as const
+export const BlockedSource = z.enum(BLOCKED_SOURCES)
+export type BlockedSource = z.infer<typeof BlockedSource>
 
 export const CUSTOMER_INTERACTIONS = ["CUSTOMER_PRESENT", "CUSTOMER_NOT_PRESENT"] as const
 export const CustomerInteraction = z.enum(CUSTOMER_INTERACTIONS)
@@ -108,9 +115,22 @@ export const Receipt = z.strictObject({
 })
 export type Receipt = z.infer<typeof Receipt>
 
+/** Oct 2026: the app shows these and the customer accepts them before paying. Names x-uncertain (1.8.5). */
+export const MerchantLegalLinks = z.strictObject({
+  termsOfSaleUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
+  privacyPolicyUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
+})
+export type MerchantLegalLinks = z.infer<typeof MerchantLegalLinks>
+
+/** WooCommerce sends 0-100 or null; the live type is `number | null`. */
+export const MINIMUM_USER_AGE_MAX = 100
+
 export const CreatePaymentRequest = z.strictObject({
   amount: Amount,
-  paymentMethod: z.strictObject({ type: PaymentMethodType }),
+  paymentMethod: z.strictObject({
+    type: PaymentMethodType,
+    blockedSources: z.array(BlockedSource).min(1).optional(),
+  }),
   reference: z.string().regex(REFERENCE_PATTERN),
   userFlow: UserFlow,
   returnUrl: z.string().min(1).max(2500).optional(),
@@ -129,6 +149,8 @@ export const CreatePaymentRequest = z.strictObject({
   metadata: z.record(z.string().max(100), z.string().max(500)).nullable().optional(),
   receipt: Receipt.optional(),
   receiptUrl: z.string().nullable().optional(),
+  minimumUserAge: z.number().int().min(0).max(MINIMUM_USER_AGE_MAX).nullable().optional(),
+  merchantLegalLinks: MerchantLegalLinks.optional(),
 })
 export type CreatePaymentRequest = z.infer<typeof CreatePaymentRequest>
 
@@ -146,6 +168,29 @@ export const Aggregate = z.looseObject({
 })
 export type Aggregate = z.infer<typeof Aggregate>
 
+/**
+ * `userDetails` (1.8.1): the consented profile, in GET and the AUTHORIZED webhook. The item shape of
+ * `addresses` is undocumented (x-uncertain): every item is kept as sent and read tolerantly.
+ */
+export const UserDetails = z.looseObject({
+  firstName: z.string().nullable().optional(),
+  lastName: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  mobileNumber: z.string().nullable().optional(),
+  dateOfBirth: z.string().nullable().optional(),
+  addresses: z.array(z.looseObject({})).nullable().optional(),
+})
+export type UserDetails = z.infer<typeof UserDetails>
+
+/**
+ * `captureGuaranteedUntil` (Aug 2026). Only a readable instant is useful: anything else (an empty string,
+ * a date without time) is dropped rather than failing the whole payment read.
+ */
+export const CaptureGuaranteedUntil = z
+  .unknown()
+  .transform((value) => (typeof value === "string" && RFC3339.test(value) ? value : undefined))
+  .optional()
+
 export const GetPaymentResponse = z.looseObject({
   aggregate: Aggregate,
   amount: Amount,
@@ -156,7 +201,8 @@ export const GetPaymentResponse = z.looseObject({
   reference: z.string(),
   redirectUrl: z.string().optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
-  captureGuaranteedUntil: z.string().optional(),
+  captureGuaranteedUntil: CaptureGuaranteedUntil,
+  userDetails: UserDetails.nullable().optional(),
 })
 export type GetPaymentResponse = z.infer<typeof GetPaymentResponse>
 
@@ -181,7 +227,11 @@ export const PaymentEvent = z.looseObject({
 export type PaymentEvent = z.infer<typeof PaymentEvent>
 export const PaymentEventLog = z.array(PaymentEvent)
 
-/** Body of an ePayment webhook delivery (`WebhookEvent` in the spec). */
+/**
+ * Body of an ePayment webhook delivery (`WebhookEvent` in the spec). AUTHORIZED adds
+ * `captureGuaranteedUntil` and, with profile sharing, `userDetails` and the user id — documented both as
+ * top-level `sub` and as `profile.sub`: both are accepted (`webhookSub` reads either).
+ */
 export const WebhookEvent = z.looseObject({
   msn: z.string(),
   reference: z.string(),
@@ -191,8 +241,17 @@ export const WebhookEvent = z.looseObject({
   timestamp: z.string(),
   idempotencyKey: z.string().nullable().optional(),
   success: z.boolean(),
+  captureGuaranteedUntil: CaptureGuaranteedUntil,
+  userDetails: UserDetails.nullable().optional(),
+  sub: z.string().nullable().optional(),
+  profile: z.looseObject({ sub: z.string().nullable().optional() }).nullable().optional(),
 })
 export type WebhookEvent = z.infer<typeof WebhookEvent>
+
+/** The profile-sharing user id of a webhook, wherever the payload put it. */
+export function webhookSub(event: WebhookEvent): string | undefined {
+  return event.sub ?? event.profile?.sub ?? undefined
+}
 
 export const ModificationRequest = z.strictObject({ modificationAmount: Amount })
 export type ModificationRequest = z.infer<typeof ModificationRequest>

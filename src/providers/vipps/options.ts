@@ -60,7 +60,7 @@ export const VippsOptionsSchema = z
     referencePrefix: z
       .string()
       .regex(REFERENCE_PREFIX_PATTERN, {
-        error: "referencePrefix must be 1-16 characters a-z A-Z 0-9 - (not starting or ending with -)",
+        error: "referencePrefix must be 1-30 characters a-z A-Z 0-9 - (not starting or ending with -)",
       })
       .optional(),
     /** Secret returned when the webhook was registered; needed to accept webhooks. */
