@@ -155,6 +155,18 @@ export class SimulatorControl {
     return this.injectFault({ ...options, operation, status: options.status ?? 500 })
   }
 
+  /**
+   * Fail the next `times` calls of an operation with an ePayment error code, answered with the code's own
+   * HTTP status and title from the error table (e.g. `failWithCode("capture", "6280")`).
+   */
+  failWithCode(
+    operation: OperationName | "*",
+    code: string,
+    options: { times?: number; detail?: string; status?: number } = {},
+  ): number {
+    return this.injectFault({ ...options, operation, code })
+  }
+
   /** Delay the next `times` calls (default: every call until cleared). */
   addLatency(operation: OperationName | "*", latencyMs: number, options: { times?: number } = {}): number {
     return this.injectFault({ operation, latencyMs, times: options.times ?? Infinity })

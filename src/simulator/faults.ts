@@ -1,3 +1,4 @@
+import { EPAYMENT_ERROR_CODES } from "../lib/vipps/error-codes"
 import type { OperationName } from "./types"
 
 /**
@@ -12,7 +13,10 @@ export type FaultSpec = {
   times?: number
   /** Answer with this HTTP status (a Problem body) instead of running the operation. */
   status?: number
-  /** Numeric error code to put in the Problem's extraDetails. */
+  /**
+   * Numeric error code to put in the Problem's extraDetails. Alone (no `status`), any code of the ePayment
+   * error table is answered as the API answers it: its HTTP status and title.
+   */
   code?: string
   detail?: string
   /** `Retry-After` header value (seconds or an HTTP date). */
@@ -35,7 +39,12 @@ export class FaultInjector {
   private faults: ActiveFault[] = []
   private nextId = 1
 
-  add(spec: FaultSpec): number {
+  add(input: FaultSpec): number {
+    const known = input.code !== undefined ? EPAYMENT_ERROR_CODES[Number(input.code)] : undefined
+    if (input.code !== undefined && input.status === undefined && !known) {
+      throw new TypeError(`Unknown ePayment error code ${input.code}: pass a status too`)
+    }
+    const spec: FaultSpec = { ...input, status: input.status ?? known?.status }
     if (
       spec.status !== undefined &&
       (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)

@@ -1,52 +1,15 @@
 import { randomBytes } from "node:crypto"
+import { EPAYMENT_ERROR_CODES } from "../lib/vipps/error-codes"
 
 /**
  * RFC 7807 Problem bodies as the ePayment API sends them (`application/problem+json`), with the numeric
  * error code in `extraDetails: [{ name: "ErrorCode", reason: "<code>" }]`.
  */
 
-export const ERROR_TITLES: Record<string, string> = {
-  "3010": "Internal error",
-  "4010": "Capture idempotency conflict",
-  "4020": "Idempotency key already used",
-  "4040": "Invalid amount",
-  "4050": "Invalid customer token",
-  "4060": "Invalid personal QR",
-  "4070": "Invalid phone number",
-  "4080": "Invalid scope",
-  "4090": "Invalid URL",
-  "4100": "Too many metadata entries",
-  "4110": "Metadata key too long",
-  "4120": "Metadata value too long",
-  "4130": "Invalid metadata",
-  "4140": "Missing required parameter",
-  "4150": "Reference already exists",
-  "4160": "Invalid payment method type",
-  "5030": "Illegal scope",
-  "5040": "Currency not valid for merchant",
-  "5050": "Long-living payments not allowed",
-  "5070": "Payment cannot be created",
-  "5080": "PUSH_MESSAGE flow not allowed",
-  "6010": "Amount too small",
-  "6020": "Refund before reservation",
-  "6040": "Cannot cancel captured payment",
-  "6050": "Cannot cancel non-reserved payment",
-  "6060": "Cannot cancel authorized payment",
-  "6070": "Cannot capture cancelled payment",
-  "6080": "Capture before reservation",
-  "6090": "Capture amount too high",
-  "6110": "ExpiresAt too late",
-  "6120": "ExpiresAt too soon",
-  "6130": "Long-living payment needs receipt",
-  "6150": "Not enough refundable amount",
-  "6190": "Payment cannot be cancelled",
-  "6200": "Payment cannot be captured",
-  "6210": "Payment cannot be refunded",
-  "10010": "Test user not found",
-  "10020": "Customer does not match the payment",
-  "10030": "Invalid token",
-  "10060": "Payment cannot be approved",
-}
+/** Titles of every code in the ePayment error table (lib/vipps/error-codes.ts), keyed by the code as text. */
+export const ERROR_TITLES: Record<string, string> = Object.fromEntries(
+  Object.entries(EPAYMENT_ERROR_CODES).map(([code, { title }]) => [code, title]),
+)
 
 const STATUS_TITLES: Record<number, string> = {
   400: "Bad Request",

@@ -4,7 +4,7 @@ import { CONTROL_PREFIX, handleControlRequest } from "./control-routes"
 import { landingAction, landingPage, qrImage } from "./customer-handlers"
 import * as epayment from "./epayment-handlers"
 import { problemResponse, type SimRequest, type SimResponse } from "./http-types"
-import { ApiError, problemBody } from "./problems"
+import { ApiError, ERROR_TITLES, problemBody } from "./problems"
 import * as services from "./service-handlers"
 import type { SimulatorState } from "./state"
 import type { OperationName } from "./types"
@@ -234,7 +234,13 @@ export function createSimulatorServer(state: SimulatorState, control: SimulatorC
         const { status, code, detail, retryAfter } = plan.fail
         response = {
           status,
-          body: problemBody({ status, code, detail: detail ?? "Injected fault", instance: url.pathname }),
+          body: problemBody({
+            status,
+            code,
+            title: code ? ERROR_TITLES[code] : undefined,
+            detail: detail ?? "Injected fault",
+            instance: url.pathname,
+          }),
           contentType: "application/problem+json; charset=utf-8",
           headers: retryAfter !== undefined ? { "retry-after": String(retryAfter) } : undefined,
         }

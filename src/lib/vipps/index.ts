@@ -1,5 +1,6 @@
 export * from "./client"
 export * from "./config"
+export * from "./error-codes"
 export * from "./errors"
 export * from "./retry-policy"
 export * from "./schemas"

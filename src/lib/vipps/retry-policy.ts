@@ -1,3 +1,4 @@
+import { errorCodeInfo } from "./error-codes"
 import { VippsApiError, VippsError, VippsNetworkError } from "./errors"
 
 export type RetryOptions = {
@@ -17,15 +18,15 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxElapsedMs: 30_000,
 }
 
-/** Codes the ePayment API documents as "try again later" (locked, processing, capture failed). */
-const TRANSIENT_ERROR_CODES = new Set([6160, 6250, 6280])
-
-/** Safe to repeat with the same Idempotency-Key and body. Other 4xx never are. */
+/**
+ * Safe to repeat with the same Idempotency-Key and body: no answer, 5xx, 423 Locked, 429, and the codes the
+ * error table marks "try again" (6160, 6250, 6280). 6260 (funds unavailable) and every other 4xx never are.
+ */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof VippsNetworkError) return true
   if (error instanceof VippsApiError) {
     if (error.status >= 500 || error.status === 429 || error.status === 423) return true
-    return error.code !== undefined && TRANSIENT_ERROR_CODES.has(error.code)
+    return errorCodeInfo(error.code)?.retry === true
   }
   return false
 }
@@ -54,6 +55,10 @@ export function nextDelay(
   if (error instanceof VippsApiError && error.retryAfterSeconds !== undefined) {
     // The server said when: never earlier than that.
     delay = Math.max(delay, Math.ceil(error.retryAfterSeconds * 1000))
+  }
+  if (error instanceof VippsApiError) {
+    // "Try again later" codes (6280 capture failed, 6250 cancel while processing) get a short wait first.
+    delay = Math.max(delay, errorCodeInfo(error.code)?.minDelayMs ?? 0)
   }
   return elapsedMs + delay > options.maxElapsedMs ? null : delay
 }
