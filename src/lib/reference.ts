@@ -78,7 +78,5 @@ export function referenceKey(operation: string, reference: string): string {
   const room = IDEMPOTENCY_KEY_MAX_LENGTH - operation.length - 1
   if (room < 22) throw new VippsReferenceError(`Operation name "${operation}" leaves no room for a reference`)
   if (reference.length <= room) return `${operation}-${reference}`
-  return room >= ULID_LENGTH
-    ? `${operation}-${reference.slice(-room)}`
-    : `${operation}-${digest(reference)}`
+  return room >= ULID_LENGTH ? `${operation}-${reference.slice(-room)}` : `${operation}-${digest(reference)}`
 }

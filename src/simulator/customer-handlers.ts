@@ -1,5 +1,6 @@
 import { formBody, html, type SimRequest, type SimResponse } from "./http-types"
 import { renderLandingPage, renderNotFoundPage, renderStatusPage } from "./landing-page"
+import { brandOf } from "./brand"
 import { ApiError } from "./problems"
 import { renderQr } from "./qr"
 import type { SimulatorState } from "./state"
@@ -10,7 +11,13 @@ export function landingPage(state: SimulatorState, request: SimRequest): SimResp
   const token = request.url.searchParams.get("token") ?? ""
   const payment = state.payments.findByToken(token)
   if (!payment) return html(404, renderNotFoundPage())
-  return html(200, renderLandingPage(payment, state.merchantName(payment.msn)))
+  return html(
+    200,
+    renderLandingPage(payment, state.merchantName(payment.msn), {
+      brand: brandOf(state.brand, payment.amount.currency, state.clock.now()),
+      underAge: payment.state === "CREATED" && state.payments.underAge(payment, state.approverFor(payment)),
+    }),
+  )
 }
 
 /** `POST /landing/approve|reject` (form field `token`): acts, then 303 to the returnUrl or a done page. */
@@ -28,6 +35,9 @@ export function landingAction(
     else state.payments.reject(payment)
   } catch (error) {
     if (!(error instanceof ApiError)) throw error
+    if (error.code === "7010") {
+      return html(403, renderStatusPage(payment, merchantName, "You cannot pay this business."))
+    }
     return html(
       409,
       renderStatusPage(

@@ -1,5 +1,6 @@
 import { RESPONSE_REFERENCE_PATTERN } from "../lib/vipps/schemas"
 import { authorizeCall, type AuthorizedCall } from "./auth"
+import { getPaymentAdditions } from "./additions-2026"
 import { hashBody, IdempotencyStore } from "./idempotency"
 import { json, jsonBody, problemResponse, type SimRequest, type SimResponse } from "./http-types"
 import { ApiError, badRequest, conflict } from "./problems"
@@ -90,7 +91,11 @@ function paymentFor(state: SimulatorState, call: AuthorizedCall, reference: stri
 
 export function getPayment(state: SimulatorState, request: SimRequest, reference: string): SimResponse {
   const call = authorizeCall(state, request, { idempotencyKey: false })
-  return json(200, getPaymentView(paymentFor(state, call, reference)))
+  const payment = paymentFor(state, call, reference)
+  return json(200, {
+    ...getPaymentView(payment),
+    ...getPaymentAdditions(payment, state.grantOf(payment), state.testUser, state.additions),
+  })
 }
 
 export function getPaymentEvents(state: SimulatorState, request: SimRequest, reference: string): SimResponse {

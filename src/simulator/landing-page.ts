@@ -20,7 +20,10 @@ export function formatAmount(value: number, currency: string): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")} ${currency}`
 }
 
-function page(title: string, content: string): string {
+/** What the landing page shows besides the payment: the brand, the age-limit notice. */
+export type LandingOptions = { brand?: string; underAge?: boolean }
+
+function page(title: string, content: string, brand = "Vipps MobilePay"): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -41,7 +44,7 @@ button{width:100%;padding:.75rem;font-size:1rem;border-radius:8px;border:0;curso
 <body>
 <main>
 ${content}
-<p class="note">Vipps MobilePay simulator: a local test sandbox. No real money moves.</p>
+<p class="note">${escapeHtml(brand)} simulator: a local test sandbox. No real money moves.</p>
 </main>
 </body>
 </html>
@@ -58,21 +61,48 @@ function details(payment: SimPayment, merchantName: string): string {
   return `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`
 }
 
-export function renderLandingPage(payment: SimPayment, merchantName: string): string {
+/** Merchant legal links (Oct 2026): shown in the app, accepted before paying. */
+function legalLinks(payment: SimPayment): string {
+  const links = payment.merchantLegalLinks
+  if (!links?.termsOfSaleUrl && !links?.privacyPolicyUrl) return ""
+  const items = [
+    links.termsOfSaleUrl &&
+      `<a id="terms" href="${escapeHtml(links.termsOfSaleUrl)}" target="_blank">terms of sale</a>`,
+    links.privacyPolicyUrl &&
+      `<a id="privacy" href="${escapeHtml(links.privacyPolicyUrl)}" target="_blank">privacy policy</a>`,
+  ].filter(Boolean)
+  return `<p id="legal">By approving you accept the merchant's ${items.join(" and ")}.</p>`
+}
+
+export function renderLandingPage(
+  payment: SimPayment,
+  merchantName: string,
+  options: LandingOptions = {},
+): string {
   const token = escapeHtml(payment.landingToken)
   const amount = `<p class="amount" id="amount">${escapeHtml(formatAmount(payment.amount.value, payment.amount.currency))}</p>`
   if (payment.state !== "CREATED") {
     return renderStatusPage(payment, merchantName, `This payment is ${payment.state}.`)
+  }
+  if (options.underAge) {
+    // The app explains the age limit; the payment stays CREATED until it expires.
+    return page(
+      "Age limit",
+      `<h1 id="status">You cannot pay for this purchase: an age limit applies.</h1>\n${amount}\n${details(payment, merchantName)}`,
+      options.brand,
+    )
   }
   return page(
     `Pay ${merchantName}`,
     `<h1>Pay <span id="merchant">${escapeHtml(merchantName)}</span></h1>
 ${amount}
 ${details(payment, merchantName)}
+${legalLinks(payment)}
 <div class="actions">
 <form method="post" action="landing/approve"><input type="hidden" name="token" value="${token}"><button id="approve" type="submit">Approve</button></form>
 <form method="post" action="landing/reject"><input type="hidden" name="token" value="${token}"><button id="reject" type="submit">Reject</button></form>
 </div>`,
+    options.brand,
   )
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto"
 import type { PaymentEventName } from "../lib/vipps/schemas"
 import type { SimulatorClock } from "./clock"
+import { ageOn } from "./additions-2026"
 import { badRequest, conflict, notFound } from "./problems"
 import type { SimAmount, SimEvent, SimPayment } from "./types"
 import type { SimCreatePaymentRequest } from "./validation"
@@ -15,6 +16,8 @@ export type PaymentEngineOptions = {
   clock: SimulatorClock
   /** Default lifetime of a payment that has no `expiresAt`. */
   paymentLifetimeMs: () => number
+  /** Birth date (`YYYY-MM-DD`) of the app user with this phone number, for `minimumUserAge`. */
+  birthdateOf?: (phoneNumber: string) => string | undefined
   publicUrl: () => string
   onEvent: (payment: SimPayment, event: SimEvent) => void
 }
@@ -64,6 +67,14 @@ export class PaymentEngine {
     if (this.payments.has(this.key(msn, request.reference))) {
       throw conflict("4150", `A payment with reference ${request.reference} already exists.`)
     }
+    const pushTo =
+      request.userFlow === "PUSH_MESSAGE" && request.customer && "phoneNumber" in request.customer
+        ? request.customer.phoneNumber
+        : undefined
+    if (pushTo && request.minimumUserAge && this.tooYoung(request.minimumUserAge, pushTo)) {
+      // PUSH_MESSAGE: the API refuses at once, with a generic text that reveals no age.
+      throw badRequest("7010", "The customer is not eligible for this payment.")
+    }
     const now = this.options.clock.now()
     const longLiving = request.expiresAt !== undefined && request.expiresAt !== null
     const landingToken = randomBytes(24).toString("base64url")
@@ -83,6 +94,9 @@ export class PaymentEngine {
       metadata: request.metadata,
       receipt: request.receipt,
       qrFormat: request.qrFormat,
+      minimumUserAge: request.minimumUserAge,
+      merchantLegalLinks: request.merchantLegalLinks,
+      blockedSources: request.paymentMethod.blockedSources,
       landingToken,
       createdAt: now,
       expiresAt: longLiving
@@ -170,8 +184,13 @@ export class PaymentEngine {
     if (payment.state !== "CREATED") {
       throw badRequest("10060", `The payment cannot be approved: it is ${payment.state}.`)
     }
+    if (this.underAge(payment, phoneNumber)) {
+      // The app explains the age limit and the payment stays CREATED until it expires.
+      throw badRequest("7010", "The customer is not eligible for this payment.")
+    }
     payment.aggregate.authorized = payment.amount.value
     payment.approvedBy = phoneNumber
+    payment.authorizedAt = this.options.clock.now()
     if (payment.profileScope && payment.profileScope.length > 0) {
       payment.sub = randomUUID()
       this.grants.set(payment.sub, {
@@ -183,6 +202,17 @@ export class PaymentEngine {
       })
     }
     this.transition(payment, "AUTHORIZED")
+  }
+
+  /** True when the payment has an age limit the user with this phone number does not meet. */
+  underAge(payment: SimPayment, phoneNumber: string): boolean {
+    return !!payment.minimumUserAge && this.tooYoung(payment.minimumUserAge, phoneNumber)
+  }
+
+  private tooYoung(minimumAge: number, phoneNumber: string): boolean {
+    const birthdate = this.options.birthdateOf?.(phoneNumber)
+    const age = birthdate ? ageOn(birthdate, this.options.clock.now()) : undefined
+    return age === undefined || age < minimumAge
   }
 
   /** The user rejected the payment in the app / on the landing page. */

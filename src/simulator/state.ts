@@ -1,3 +1,4 @@
+import { authorizedWebhookAdditions, DEFAULT_ADDITIONS, type AdditionsFeatures } from "./additions-2026"
 import { SimulatorClock } from "./clock"
 import { FaultInjector } from "./faults"
 import { IdempotencyStore } from "./idempotency"
@@ -36,7 +37,16 @@ export type SimulatorOptions = {
   expirySweepMs?: number
   /** Serve the HTTP control API under /_simulator (default true). */
   controlApi?: boolean
+  /** Which post-1.4.1 response fields to play (default: all, as the API of 2026). */
+  additions?: Partial<AdditionsFeatures>
+  /**
+   * Brand the landing page shows: "vipps", "mobilepay", or "auto" (default): MobilePay for DKK/EUR payments
+   * before the rebrand of 12 January 2027 on the simulator clock, Vipps otherwise.
+   */
+  brand?: SimulatorBrandSetting
 }
+
+export type SimulatorBrandSetting = "vipps" | "mobilepay" | "auto"
 
 export const DEFAULT_SIMULATOR_MERCHANT: Readonly<SimulatorMerchant> = Object.freeze<SimulatorMerchant>({
   clientId: "sim-client-id",
@@ -63,6 +73,8 @@ export class SimulatorState {
   readonly requestLog: RequestLog
   readonly allowHttpUrls: boolean
   readonly controlApi: boolean
+  additions: AdditionsFeatures
+  brand: SimulatorBrandSetting
   paymentLifetimeMs: number
   publicUrl = "http://127.0.0.1"
 
@@ -80,6 +92,8 @@ export class SimulatorState {
     }
     this.allowHttpUrls = options.allowHttpUrls ?? false
     this.controlApi = options.controlApi ?? true
+    this.additions = { ...DEFAULT_ADDITIONS, ...options.additions }
+    this.brand = options.brand ?? "auto"
     this.paymentLifetimeMs = (options.paymentLifetimeSeconds ?? 600) * 1000
     this.tokens = new TokenStore(this.clock, () => this.merchants, options.tokenLifetimeSeconds ?? 3600)
     this.sender = new WebhookSender(this.webhooks, this.webhookFaults, options.webhookRetry)
@@ -88,7 +102,15 @@ export class SimulatorState {
       clock: this.clock,
       paymentLifetimeMs: () => this.paymentLifetimeMs,
       publicUrl: () => this.publicUrl,
-      onEvent: (payment, event) => this.sender.enqueue(payment.msn, event),
+      birthdateOf: () => this.testUser.birthdate,
+      onEvent: (payment, event) =>
+        this.sender.enqueue(
+          payment.msn,
+          event,
+          event.name === "AUTHORIZED"
+            ? authorizedWebhookAdditions(payment, this.grantOf(payment), this.testUser, this.additions)
+            : undefined,
+        ),
     })
     this.clock.onChange(() => this.payments.sweep())
   }
@@ -102,6 +124,11 @@ export class SimulatorState {
     return payment.customer && "phoneNumber" in payment.customer
       ? payment.customer.phoneNumber
       : this.testUser.phoneNumber
+  }
+
+  /** The profile grant of an approved profile-sharing payment. */
+  grantOf(payment: SimPayment) {
+    return payment.sub ? this.payments.grant(payment.sub) : undefined
   }
 
   merchantName(msn: string): string {

@@ -22,6 +22,11 @@ export type SimulatorMerchant = {
   allowPushMessage?: boolean
   /** May create long-living payments with `expiresAt` (else 5050). Default true. */
   allowLongLiving?: boolean
+  /**
+   * The sales unit's country. Default: from the payment currency (NOK Norway, DKK Denmark, EUR Finland).
+   * Norway refuses `paymentMethod.blockedSources` (5010).
+   */
+  country?: "NO" | "DK" | "FI"
 }
 
 /** The simulated app user who approves payments; Userinfo returns these claims (scope-limited). */
@@ -87,6 +92,13 @@ export type SimPayment = {
   events: SimEvent[]
   /** Phone number of the user who approved (the test user unless force-approved with another number). */
   approvedBy?: string
+  /** Simulator clock time of the approval. */
+  authorizedAt?: number
+  /** Set by a test: this value (null: leave the field out) instead of the market rule. */
+  captureGuaranteedUntil?: string | null
+  minimumUserAge?: number | null
+  merchantLegalLinks?: { termsOfSaleUrl?: string; privacyPolicyUrl?: string }
+  blockedSources?: string[]
 }
 
 export type OperationName =

@@ -36,7 +36,6 @@ export const SimCreatePaymentRequest = CreatePaymentRequest.extend({
         .optional(),
     })
     .optional(),
-  minimumUserAge: z.number().int().min(0).max(120).optional(),
 })
 export type SimCreatePaymentRequest = z.infer<typeof SimCreatePaymentRequest>
 
@@ -217,6 +216,7 @@ export function validateCreatePayment(body: unknown, ctx: CreateValidationContex
   }
   checkMetadata(body.metadata)
   checkScope(body.profile)
+  checkLegalLinks(body.merchantLegalLinks, ctx.allowHttpUrls)
   const methodType = isObject(body.paymentMethod) ? body.paymentMethod.type : undefined
   if (!(PAYMENT_METHOD_TYPES as readonly unknown[]).includes(methodType)) {
     throw badRequest("4160", "Invalid payment method type.", [
@@ -260,8 +260,35 @@ function checkFlowRules(request: SimCreatePaymentRequest): void {
   }
 }
 
+/** `merchantLegalLinks` (Oct 2026): absolute URLs the app can open (https; http on loopback if allowed). */
+function checkLegalLinks(links: unknown, allowHttp: boolean): void {
+  if (links === undefined || links === null) return
+  if (!isObject(links)) throw badRequest(undefined, "merchantLegalLinks must be an object.")
+  for (const field of ["termsOfSaleUrl", "privacyPolicyUrl"]) {
+    const url = links[field]
+    if (url === undefined) continue
+    const web = typeof url === "string" && /^https?:\/\//i.test(url)
+    if (!web || !isAcceptableUrl(url, allowHttp)) {
+      throw badRequest("4090", `merchantLegalLinks.${field} is not a valid URL (https://).`, [
+        { name: `merchantLegalLinks.${field}`, reason: "Must be an absolute HTTPS URL." },
+      ])
+    }
+  }
+}
+
+const COUNTRY_OF_CURRENCY: Record<string, "NO" | "DK" | "FI"> = { NOK: "NO", DKK: "DK", EUR: "FI" }
+
 function checkMerchantRules(request: SimCreatePaymentRequest, ctx: CreateValidationContext): void {
   const { merchant } = ctx
+  if (request.paymentMethod.blockedSources) {
+    const country = merchant.country ?? COUNTRY_OF_CURRENCY[request.amount.currency]
+    if (country === "NO" || request.paymentMethod.type !== "WALLET") {
+      throw badRequest(
+        "5010",
+        "Blocking sources not applicable: WALLET payments of Danish and Finnish sales units only.",
+      )
+    }
+  }
   if (!merchant.currencies.includes(request.amount.currency)) {
     throw badRequest("5040", `Currency ${request.amount.currency} is not valid for this sales unit.`)
   }

@@ -82,13 +82,13 @@ export class WebhookSender {
     }
   }
 
-  /** Queues the event for every matching registration of the MSN. */
-  enqueue(msn: string, event: SimEvent): void {
+  /** Queues the event for every matching registration of the MSN; `additions` extend the body (AUTHORIZED). */
+  enqueue(msn: string, event: SimEvent, additions?: Record<string, unknown>): void {
     if (this.stopped) return
     const eventType = webhookEventType(event)
     for (const registration of this.registry.matching(msn, eventType)) {
       const decision = this.faults.decide(event.name, eventType, event.reference)
-      const delivery = this.newDelivery(registration, msn, event, eventType, decision.labels)
+      const delivery = this.newDelivery(registration, msn, event, eventType, decision.labels, additions)
       if (decision.drop) {
         delivery.state = "dropped"
         continue
@@ -97,7 +97,7 @@ export class WebhookSender {
       const notBefore = Date.now() + decision.delayMs
       queue.items.push({ delivery, notBefore, reorder: decision.reorder })
       if (decision.duplicate) {
-        const copy = this.newDelivery(registration, msn, event, eventType, ["duplicate-copy"])
+        const copy = this.newDelivery(registration, msn, event, eventType, ["duplicate-copy"], additions)
         copy.duplicateOf = delivery.id
         queue.items.push({ delivery: copy, notBefore, reorder: false })
       }
@@ -143,8 +143,9 @@ export class WebhookSender {
     event: SimEvent,
     eventType: string,
     faults: string[],
+    additions?: Record<string, unknown>,
   ): WebhookDelivery {
-    const payload = webhookEventView(msn, event)
+    const payload = { ...webhookEventView(msn, event), ...additions }
     const delivery: WebhookDelivery = {
       id: this.nextId++,
       registrationId: registration.id,

@@ -27,7 +27,11 @@ describe("captureDeadline", () => {
 
   it("ignores an unreadable captureGuaranteedUntil and takes the shorter rule for an unknown currency", () => {
     expect(
-      captureDeadline({ amount: { currency: "SEK" }, captureGuaranteedUntil: "soon", authorizedAt: AUTHORIZED }),
+      captureDeadline({
+        amount: { currency: "SEK" },
+        captureGuaranteedUntil: "soon",
+        authorizedAt: AUTHORIZED,
+      }),
     ).toEqual({ at: "2026-09-15T10:00:00.000Z", basis: "denmark-finland-14-days" })
   })
 

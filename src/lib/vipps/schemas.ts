@@ -117,8 +117,14 @@ export type Receipt = z.infer<typeof Receipt>
 
 /** Oct 2026: the app shows these and the customer accepts them before paying. Names x-uncertain (1.8.5). */
 export const MerchantLegalLinks = z.strictObject({
-  termsOfSaleUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
-  privacyPolicyUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
+  termsOfSaleUrl: z
+    .url({ protocol: /^https$/ })
+    .max(2048)
+    .optional(),
+  privacyPolicyUrl: z
+    .url({ protocol: /^https$/ })
+    .max(2048)
+    .optional(),
 })
 export type MerchantLegalLinks = z.infer<typeof MerchantLegalLinks>
 

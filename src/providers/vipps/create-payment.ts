@@ -11,6 +11,33 @@ type Known = {
   /** The cart being paid, when Medusa has one for the session. */
   cartId?: string
   receipt?: Receipt
+  /** The highest age limit of the cart's products (metadata `vipps_minimum_user_age`), when any. */
+  minimumUserAge?: number
+}
+
+/** The registration's and the cart's age limits together: the highest applies. */
+export function effectiveMinimumUserAge(options: VippsOptions, cartAge?: number): number | undefined {
+  const ages = [options.minimumUserAge, cartAge].filter((age): age is number => age !== undefined)
+  return ages.length > 0 ? Math.max(...ages) : undefined
+}
+
+/** ePayment 2026 fields from the options: legal links, age limit, blocked sources (DK/FI wallets only). */
+function features(options: VippsOptions, known: Known, paymentMethod: string) {
+  const minimumUserAge = effectiveMinimumUserAge(options, known.minimumUserAge)
+  const links = {
+    ...(options.termsOfSaleUrl ? { termsOfSaleUrl: options.termsOfSaleUrl } : {}),
+    ...(options.privacyPolicyUrl ? { privacyPolicyUrl: options.privacyPolicyUrl } : {}),
+  }
+  // Norwegian sales units refuse blockedSources (5010): NOK payments go without it.
+  const blockedSources =
+    options.blockedSources && paymentMethod === "WALLET" && known.currency !== "NOK"
+      ? options.blockedSources
+      : undefined
+  return {
+    ...(minimumUserAge ? { minimumUserAge } : {}),
+    ...(Object.keys(links).length > 0 ? { merchantLegalLinks: links } : {}),
+    blockedSources,
+  }
 }
 
 function fill(template: string, values: Record<string, string | undefined>, encode: boolean): string {
@@ -93,10 +120,11 @@ export function buildCreatePaymentRequest(
 
   let description = fill(options.paymentDescription, values, false).trim().slice(0, 100)
   if (description.length < 3) description = `Payment ${known.reference}`.slice(0, 100)
+  const { blockedSources, ...extra } = features(options, known, paymentMethod)
 
   return {
     amount: { currency: known.currency, value: known.value },
-    paymentMethod: { type: paymentMethod },
+    paymentMethod: { type: paymentMethod, ...(blockedSources ? { blockedSources } : {}) },
     reference: known.reference,
     userFlow,
     ...(returnUrl && userFlow !== "PUSH_MESSAGE" && userFlow !== "QR" ? { returnUrl } : {}),
@@ -106,6 +134,7 @@ export function buildCreatePaymentRequest(
     ...(options.profileScope ? { profile: { scope: options.profileScope } } : {}),
     ...(known.receipt ? { receipt: known.receipt } : {}),
     ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+    ...extra,
     ...(userFlow === "QR"
       ? {
           qrFormat: {

@@ -84,7 +84,8 @@ export const CODE_MESSAGES: Readonly<Record<number, string>> = {
   10040: "Test environment: the payment could not be force-approved. Approve it in the test app instead.",
   10050: "Test environment: the test user has no card. Add one in the test app.",
   10060: "Test environment: the payment cannot be approved in its current state.",
-  10070: "Test environment: force approve is not possible for this payment (e.g. Express): approve it in the test app.",
+  10070:
+    "Test environment: force approve is not possible for this payment (e.g. Express): approve it in the test app.",
 }
 
 /**

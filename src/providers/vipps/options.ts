@@ -1,6 +1,8 @@
 import { z } from "zod"
 import {
+  BLOCKED_SOURCES,
   CUSTOMER_INTERACTIONS,
+  MINIMUM_USER_AGE_MAX,
   PAYMENT_METHOD_TYPES,
   PROFILE_SCOPES,
   USER_FLOWS,
@@ -23,6 +25,15 @@ const urlTemplate = z
   .regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/?\S+$/, {
     error: "must be an absolute URL (https:// or an app scheme)",
   })
+
+const httpsUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === "https:", {
+      error: `${name} must be an absolute https:// URL`,
+    })
 
 export const VippsOptionsSchema = z
   .strictObject({
@@ -81,6 +92,21 @@ export const VippsOptionsSchema = z
         error: `profileScope must be space-separated values of: ${PROFILE_SCOPES.join(", ")}`,
       })
       .optional(),
+    // ── ePayment 2026 features (legal links, age limit, blocked sources) ──
+    /** Terms of sale shown in the app; the customer accepts them before paying (https). */
+    termsOfSaleUrl: httpsUrl("termsOfSaleUrl").optional(),
+    /** Privacy policy shown in the app next to the terms (https). */
+    privacyPolicyUrl: httpsUrl("privacyPolicyUrl").optional(),
+    /** Lowest customer age for every payment; product or variant metadata `vipps_minimum_user_age` can raise it. */
+    minimumUserAge: z
+      .number({ error: `minimumUserAge must be a whole number of years, 0-${MINIMUM_USER_AGE_MAX}` })
+      .int({ error: `minimumUserAge must be a whole number of years, 0-${MINIMUM_USER_AGE_MAX}` })
+      .min(0)
+      .max(MINIMUM_USER_AGE_MAX)
+      .optional(),
+    /** Danish and Finnish sales units, WALLET only: refuse these sources (e.g. company cards). */
+    blockedSources: z.array(z.enum(BLOCKED_SOURCES)).min(1).optional(),
+
     /** Per-attempt HTTP timeout and retry budget of calls to Vipps MobilePay. */
     timeoutMs: z.number().int().positive().default(10_000),
     maxAttempts: z.number().int().min(1).max(10).default(4),
@@ -94,6 +120,13 @@ export const VippsOptionsSchema = z
         code: "custom",
         path: ["returnUrl"],
         message: `returnUrl is required for userFlow ${options.userFlow}`,
+      })
+    }
+    if (options.blockedSources && options.paymentMethod !== "WALLET") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["blockedSources"],
+        message: "blockedSources needs paymentMethod WALLET",
       })
     }
     if (options.paymentMethod === "CARD" && options.userFlow !== "WEB_REDIRECT") {
