@@ -87,6 +87,15 @@ module.exports = defineConfig({
             referencePrefix: "test-profile",
             profileScope: "name email phoneNumber address",
           }),
+          // Norwegian sales unit with the 2026 options: legal links, an age limit, a 30-character prefix
+          // (64-character references): pp_vipps_legal
+          registration("legal", {
+            ...norway,
+            referencePrefix: "test-legal-links-and-age-limit",
+            termsOfSaleUrl: "https://shop.example.com/terms",
+            privacyPolicyUrl: "https://shop.example.com/privacy",
+            minimumUserAge: 18,
+          }),
         ],
       },
     },

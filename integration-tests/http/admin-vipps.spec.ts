@@ -123,9 +123,13 @@ medusaIntegrationTestRunner({
       ])
       expect(v.events.find((e) => e.name === "CAPTURED")?.by_api).toBe(true)
 
-      // Norway: 180 days from the authorization.
+      // Norway: Vipps MobilePay guarantees the capture for 180 days from the authorization.
       const authorized = simulated.events.find((e) => e.name === "AUTHORIZED")!
-      expect(v.capture_deadline).toMatchObject({ basis: "norway-180-days", passed: false, days_left: 179 })
+      expect(v.capture_deadline).toMatchObject({
+        basis: "captureGuaranteedUntil",
+        passed: false,
+        days_left: 179,
+      })
       expect(Date.parse(v.capture_deadline!.at) - Date.parse(authorized.timestamp)).toBe(180 * DAY_MS)
       expect(v.capture_deadline!.authorized_at).toBe(new Date(authorized.timestamp).toISOString())
 
@@ -143,13 +147,41 @@ medusaIntegrationTestRunner({
       const v = await view(paymentId)
       expect(v.vipps?.authorized).toEqual({ currency: "DKK", value: 1999, decimal: "19.99" })
       expect(v.capture_deadline).toMatchObject({
-        basis: "denmark-finland-14-days",
+        basis: "captureGuaranteedUntil",
         days_left: 13,
         passed: false,
       })
       expect(Date.parse(v.capture_deadline!.at) - Date.parse(v.capture_deadline!.authorized_at)).toBe(
         14 * DAY_MS,
       )
+    })
+
+    it("shows the deadline from captureGuaranteedUntil when the bank releases the hold early", async () => {
+      const { paymentId, reference } = await paidOrder()
+      const authorizedAt = Date.parse(
+        sim.current.control.getPayment(reference)!.events.find((e) => e.name === "AUTHORIZED")!.timestamp,
+      )
+      // A card network keeps the hold 5 days only (e.g. Visa): that, not Norway's 180 days, is the deadline.
+      const until = new Date(authorizedAt + 5 * DAY_MS)
+      sim.current.control.setCaptureGuaranteedUntil(reference, until)
+      const v = await view(paymentId)
+      expect(v.capture_deadline).toMatchObject({
+        basis: "captureGuaranteedUntil",
+        at: until.toISOString(),
+        days_left: 4,
+        passed: false,
+      })
+    })
+
+    it("falls back to the market rule when Vipps MobilePay sends no captureGuaranteedUntil", async () => {
+      sim.current.control.setAdditions({ captureGuaranteedUntil: false })
+      try {
+        const { paymentId } = await paidOrder("dkk", "pp_vipps_mobilepay", 1)
+        const v = await view(paymentId)
+        expect(v.capture_deadline).toMatchObject({ basis: "denmark-finland-14-days", days_left: 13 })
+      } finally {
+        sim.current.control.setAdditions({ captureGuaranteedUntil: true })
+      }
     })
 
     it("warns when Vipps MobilePay holds captures and refunds Medusa does not know about", async () => {

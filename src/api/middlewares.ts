@@ -1,4 +1,5 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+import { profileBeforeComplete } from "./middlewares/profile-before-complete"
 
 export default defineMiddlewares({
   routes: [
@@ -7,6 +8,12 @@ export default defineMiddlewares({
       matcher: "/hooks/vipps/:id",
       methods: ["POST"],
       bodyParser: false,
+    },
+    {
+      // Profile sharing must reach the cart before completeCartWorkflow reads it.
+      matcher: "/store/carts/:id/complete",
+      methods: ["POST"],
+      middlewares: [profileBeforeComplete],
     },
   ],
 })

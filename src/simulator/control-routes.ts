@@ -67,6 +67,11 @@ function paymentAction(
       return json(200, control.refund(reference, amount, selector))
     case "cancel":
       return json(200, control.cancel(reference, selector))
+    case "capture-guarantee": {
+      // {"until": "<RFC 3339>"} sets it, {"until": null} leaves the field out, {} restores the market rule.
+      const until = body.until === null ? null : optionalString(body.until)
+      return json(200, control.setCaptureGuaranteedUntil(reference, until, selector))
+    }
     default:
       throw notFound(`Unknown payment action ${action}`)
   }

@@ -1,6 +1,7 @@
+import type { AdditionsFeatures } from "./additions-2026"
 import type { FaultSpec } from "./faults"
 import type { RequestLogEntry, RequestLogFilter } from "./request-log"
-import type { SimulatorState } from "./state"
+import type { SimulatorBrandSetting, SimulatorState } from "./state"
 import type { OperationName, SimPayment } from "./types"
 import type { WebhookChaos, WebhookFaultSpec } from "./webhook-faults"
 import type { WebhookDelivery } from "./webhook-sender"
@@ -88,6 +89,32 @@ export class SimulatorControl {
     const payment = this.state.payments.lookup(reference, selector.msn)
     this.state.payments.cancel(payment, false, null)
     return structuredClone(payment)
+  }
+
+  /**
+   * What GET and the AUTHORIZED webhook say as `captureGuaranteedUntil` for this payment: an instant (e.g. a
+   * card network releasing the hold early), null to leave the field out, undefined for the market rule.
+   */
+  setCaptureGuaranteedUntil(
+    reference: string,
+    until: Date | string | null | undefined,
+    selector: PaymentSelector = {},
+  ): SimPayment {
+    const payment = this.state.payments.lookup(reference, selector.msn)
+    payment.captureGuaranteedUntil =
+      until === null || until === undefined ? until : new Date(until).toISOString().replace("Z", "+00:00")
+    return structuredClone(payment)
+  }
+
+  /** Which post-1.4.1 fields to play (captureGuaranteedUntil, userDetails, where the webhook puts `sub`). */
+  setAdditions(features: Partial<AdditionsFeatures>): AdditionsFeatures {
+    this.state.additions = { ...this.state.additions, ...features }
+    return { ...this.state.additions }
+  }
+
+  /** The brand the landing page plays: "vipps", "mobilepay" or "auto" (by market and the rebrand date). */
+  setBrand(brand: SimulatorBrandSetting): void {
+    this.state.brand = brand
   }
 
   // ── Clock ─────────────────────────────────────────────────────────────────────────────────────────

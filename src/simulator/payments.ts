@@ -190,7 +190,8 @@ export class PaymentEngine {
     }
     payment.aggregate.authorized = payment.amount.value
     payment.approvedBy = phoneNumber
-    payment.authorizedAt = this.options.clock.now()
+    const at = this.options.clock.now()
+    payment.authorizedAt = at
     if (payment.profileScope && payment.profileScope.length > 0) {
       payment.sub = randomUUID()
       this.grants.set(payment.sub, {
@@ -201,7 +202,8 @@ export class PaymentEngine {
         phoneNumber,
       })
     }
-    this.transition(payment, "AUTHORIZED")
+    // One instant for the event and the capture guarantee computed from it.
+    this.transition(payment, "AUTHORIZED", new Date(at).toISOString())
   }
 
   /** True when the payment has an age limit the user with this phone number does not meet. */

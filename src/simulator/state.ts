@@ -75,6 +75,7 @@ export class SimulatorState {
   readonly controlApi: boolean
   additions: AdditionsFeatures
   brand: SimulatorBrandSetting
+  private readonly initial: { additions: AdditionsFeatures; brand: SimulatorBrandSetting }
   paymentLifetimeMs: number
   publicUrl = "http://127.0.0.1"
 
@@ -92,8 +93,9 @@ export class SimulatorState {
     }
     this.allowHttpUrls = options.allowHttpUrls ?? false
     this.controlApi = options.controlApi ?? true
-    this.additions = { ...DEFAULT_ADDITIONS, ...options.additions }
-    this.brand = options.brand ?? "auto"
+    this.initial = { additions: { ...DEFAULT_ADDITIONS, ...options.additions }, brand: options.brand ?? "auto" }
+    this.additions = { ...this.initial.additions }
+    this.brand = this.initial.brand
     this.paymentLifetimeMs = (options.paymentLifetimeSeconds ?? 600) * 1000
     this.tokens = new TokenStore(this.clock, () => this.merchants, options.tokenLifetimeSeconds ?? 3600)
     this.sender = new WebhookSender(this.webhooks, this.webhookFaults, options.webhookRetry)
@@ -146,5 +148,7 @@ export class SimulatorState {
     this.requestLog.clear()
     if (options.tokens) this.tokens.clear()
     this.clock.reset()
+    this.additions = { ...this.initial.additions }
+    this.brand = this.initial.brand
   }
 }
