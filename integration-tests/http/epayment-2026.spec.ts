@@ -89,7 +89,10 @@ medusaIntegrationTestRunner({
         expect(completed.data.type).toBe("order")
         const order = await orderContact(completed.data.order.id)
         expect(order.email).toBe("ola.nordmann@example.com")
-        expect(order.shipping_address).toMatchObject({ address_1: "Robert Levins gate 5", country_code: "no" })
+        expect(order.shipping_address).toMatchObject({
+          address_1: "Robert Levins gate 5",
+          country_code: "no",
+        })
         expect(sim.current.control.requests({ operation: "userinfo" }).length).toBeGreaterThanOrEqual(1)
       } finally {
         sim.current.control.setAdditions({ userDetails: true })

@@ -93,7 +93,10 @@ export class SimulatorState {
     }
     this.allowHttpUrls = options.allowHttpUrls ?? false
     this.controlApi = options.controlApi ?? true
-    this.initial = { additions: { ...DEFAULT_ADDITIONS, ...options.additions }, brand: options.brand ?? "auto" }
+    this.initial = {
+      additions: { ...DEFAULT_ADDITIONS, ...options.additions },
+      brand: options.brand ?? "auto",
+    }
     this.additions = { ...this.initial.additions }
     this.brand = this.initial.brand
     this.paymentLifetimeMs = (options.paymentLifetimeSeconds ?? 600) * 1000

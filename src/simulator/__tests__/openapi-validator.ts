@@ -15,6 +15,8 @@ export const SPEC_DIR = path.resolve(__dirname, "../../../spec")
 export const EPAYMENT = "epayment.v1.yml"
 export const WEBHOOKS = "webhooks.v1.yml"
 export const ORDER_MANAGEMENT = "order-management.2.3.24.yml"
+/** Hand-written fragment of what ePayment added after 1.4.1 (see its header); schemas only, no routes. */
+export const EPAYMENT_ADDITIONS = "epayment-1.8-additions.yml"
 const ORDER_MANAGEMENT_URL =
   "https://raw.githubusercontent.com/vippsas/vipps-order-management-api/2.3.24/docs/swagger.yaml"
 const KNOWN_FORMATS = new Set([
@@ -117,6 +119,7 @@ export class OpenApiValidator {
       [EPAYMENT]: epayment,
       [WEBHOOKS]: load(WEBHOOKS),
       [ORDER_MANAGEMENT]: load(ORDER_MANAGEMENT),
+      [EPAYMENT_ADDITIONS]: load(EPAYMENT_ADDITIONS),
     }
     for (const [name, doc] of Object.entries(this.docs)) this.ajv.addSchema(doc, name)
     this.indexRoutes(EPAYMENT, "")
