@@ -1,7 +1,7 @@
 import type { ICartModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { UserDetails, UserinfoResponse } from "../lib/vipps/schemas"
-import type { VippsRegistration } from "../providers/vipps/registry"
+import type { VippsRegistration } from "../providers/vipps/registration"
 
 type CartAddress = { id: string; address_1?: string | null; country_code?: string | null }
 type ProfileCart = {
@@ -131,7 +131,7 @@ function subOf(source: ProfileSource): string | undefined {
  */
 export async function fillCartFromProfile(
   container: MedusaContainer,
-  { provider, providerId }: VippsRegistration,
+  { client, providerId }: VippsRegistration,
   cartId: string,
   source: ProfileSource,
 ): Promise<string[]> {
@@ -164,7 +164,7 @@ export async function fillCartFromProfile(
       typeof source !== "string" && source.userDetails ? profileFromUserDetails(source.userDetails) : {}
     const sub = subOf(source)
     if (((needsEmail && !profile.email) || (needsAddress && !profile.address)) && sub) {
-      profile = merge(profile, profileFromUserinfo(await provider.vipps.userinfo.getUserinfo(sub)))
+      profile = merge(profile, profileFromUserinfo(await client.userinfo.getUserinfo(sub)))
     }
 
     const countries = (cart.region?.countries ?? []).map((c) => c.iso_2.toLowerCase())

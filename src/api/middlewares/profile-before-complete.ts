@@ -1,7 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { listVippsRegistrations } from "../../providers/vipps/registry"
+import { listRegistrations } from "../../providers/vipps/registration"
 import { isVippsSessionData } from "../../providers/vipps/session-data"
 import { fillCartFromProfile } from "../../sync/profile"
 
@@ -60,11 +60,11 @@ export async function fillBeforeCompletion(container: MedusaContainer, cartId: s
   const sessions = cart?.payment_collection?.payment_sessions ?? []
   if (!cart || cart.completed_at || sessions.length === 0) return []
 
-  const registrations = await listVippsRegistrations(container)
+  const registrations = await listRegistrations(container)
   for (const session of sessions) {
     const registration = registrations.find((r) => r.providerId === session.provider_id)
-    if (!registration?.provider.options.profileScope || !isVippsSessionData(session.data)) continue
-    const payment = await registration.provider.vipps.epayment.getPayment(session.data.reference)
+    if (!registration?.options.profileScope || !isVippsSessionData(session.data)) continue
+    const payment = await registration.client.epayment.getPayment(session.data.reference)
     const { authorizedAmount, cancelledAmount } = payment.aggregate
     // Approved and still reserved: the order will be created from this cart.
     if (payment.state !== "AUTHORIZED" || cancelledAmount.value >= authorizedAmount.value) continue

@@ -85,6 +85,10 @@ export const VippsOptionsSchema = z
     webhookToleranceSeconds: z.number().int().positive().default(300),
     /** Reconciliation: sessions younger than this are left to the storefront and webhooks. */
     reconcileAfterSeconds: z.number().int().min(0).default(60),
+    /** Reconciliation: how often an approved payment with money still reserved is read back (portal actions, lost webhooks). */
+    reconcileAuthorizedEverySeconds: z.number().int().min(60).default(3600),
+    /** An approved payment whose cart fails to become an order this many times is released. */
+    maxCompletionAttempts: z.number().int().min(1).max(50).default(5),
     /** Profile sharing scope, e.g. "name email phoneNumber address". */
     profileScope: z
       .string()

@@ -4,7 +4,7 @@ import { ContainerRegistrationKeys, MathBN, MedusaError, Modules } from "@medusa
 import { isSupportedCurrency, toMinorUnits } from "../../../../../lib/money"
 import type { GetPaymentResponse, PaymentEvent } from "../../../../../lib/vipps/schemas"
 import { toMedusaError } from "../../../../../providers/vipps/errors"
-import { resolveVippsProvider } from "../../../../../providers/vipps/registry"
+import { findRegistration } from "../../../../../providers/vipps/registration"
 import { isVippsSessionData } from "../../../../../providers/vipps/session-data"
 import { buildPaymentView } from "../../payment-view"
 
@@ -43,11 +43,11 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
   let vipps: GetPaymentResponse | undefined
   let events: PaymentEvent[] | undefined
   let error: string | undefined
-  const registration = resolveVippsProvider(req.scope, payment.provider_id.slice("pp_vipps_".length))
+  const registration = findRegistration(req.scope, payment.provider_id)
   if (!registration) {
     error = `The provider ${payment.provider_id} is not configured in this store any more; Vipps MobilePay's side cannot be read.`
   } else {
-    const { epayment } = registration.provider.vipps
+    const { epayment } = registration.client
     const [read, log] = await Promise.allSettled([
       epayment.getPayment(data.reference),
       epayment.getPaymentEvents(data.reference),
