@@ -277,6 +277,17 @@ export class SimulatorControl {
       .filter((d) => !filter.url || d.url === filter.url)
   }
 
+  /**
+   * Vipps MobilePay deletes a registration whose endpoint was unresponsive for two weeks: this does it now.
+   * Returns false when there was no such registration.
+   */
+  dropWebhookRegistration(id: string): boolean {
+    const record = this.state.webhooks.get(id)
+    if (!record) return false
+    this.state.webhooks.delete(record.msn, id)
+    return true
+  }
+
   /** Webhook registrations, secrets included (in-process only). */
   webhookRegistrations(): WebhookRegistrationRecord[] {
     return this.state.webhooks.all().map((r) => ({ ...r, events: [...r.events] }))

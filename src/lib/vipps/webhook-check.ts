@@ -1,0 +1,79 @@
+import { EPAYMENT_WEBHOOK_EVENTS, type WebhookRegistration } from "./schemas"
+import type { WebhooksApi } from "./webhooks"
+
+/**
+ * Vipps MobilePay deletes a webhook registration whose endpoint has been unresponsive for two weeks, without
+ * telling anyone; payments then only reach Medusa through the storefront and reconciliation. This check reads
+ * the registrations (Webhooks API, GET) and says whether the store's URL is still registered for every
+ * ePayment event, at most once per interval per sales unit and URL.
+ */
+
+export type WebhookCheck = {
+  /** registered: the URL has every event; incomplete: some are missing; missing: no registration for the URL. */
+  status: "registered" | "incomplete" | "missing"
+  url: string
+  /** Events the URL is not registered for. */
+  missingEvents: string[]
+  registrationIds: string[]
+  checkedAt: string
+}
+
+/** Scheme and host compared without case, a trailing slash ignored, query kept (it can carry a routing key). */
+export function sameWebhookUrl(a: string, b: string): boolean {
+  const normal = (value: string) => {
+    try {
+      const url = new URL(value)
+      return `${url.protocol}//${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, "")}${url.search}`
+    } catch {
+      return value
+    }
+  }
+  return normal(a) === normal(b)
+}
+
+/** Pure: what a registration list says about one URL. */
+export function judgeWebhookRegistrations(
+  registrations: readonly WebhookRegistration[],
+  url: string,
+  now: Date,
+  events: readonly string[] = EPAYMENT_WEBHOOK_EVENTS,
+): WebhookCheck {
+  const mine = registrations.filter((r) => sameWebhookUrl(r.url, url))
+  const covered = new Set(mine.flatMap((r) => r.events))
+  const missingEvents = events.filter((event) => !covered.has(event))
+  return {
+    status: mine.length === 0 ? "missing" : missingEvents.length > 0 ? "incomplete" : "registered",
+    url,
+    missingEvents,
+    registrationIds: mine.map((r) => r.id),
+    checkedAt: now.toISOString(),
+  }
+}
+
+/**
+ * Checks through the Webhooks API, rate-limited: within `minIntervalMs` (default one hour) of the last
+ * answer for the same key, the last answer is returned without a call. A failed call is not cached.
+ */
+export class WebhookRegistrationMonitor {
+  private readonly last = new Map<string, WebhookCheck>()
+
+  constructor(
+    private readonly minIntervalMs = 3_600_000,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async check(key: string, webhooks: Pick<WebhooksApi, "list">, url: string): Promise<WebhookCheck> {
+    const now = this.clock()
+    const previous = this.last.get(`${key}\u0000${url}`)
+    if (previous && now.getTime() - Date.parse(previous.checkedAt) < this.minIntervalMs) return previous
+    const result = judgeWebhookRegistrations(await webhooks.list(), url, now)
+    this.last.set(`${key}\u0000${url}`, result)
+    return result
+  }
+
+  /** Forget the last answer for a key (e.g. after re-registering). */
+  forget(key: string): void {
+    for (const cached of [...this.last.keys()])
+      if (cached.startsWith(`${key}\u0000`)) this.last.delete(cached)
+  }
+}
