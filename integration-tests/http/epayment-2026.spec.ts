@@ -113,6 +113,48 @@ medusaIntegrationTestRunner({
       expect(order.shipping_address).toMatchObject({ address_1: "Robert Levins gate 5" })
     })
 
+    it("retries a capture that failed with 6280 under the same key, and stops at 6260 with what to do", async () => {
+      const cart = await shop.createCart("nok", [{ label: "mug" }])
+      const { session } = await shop.startPayment(cart.id, "pp_vipps_profile")
+      const reference = session.data.reference as string
+      sim.current.control.approve(reference)
+      const completed = await shop.complete(cart.id)
+      expect(completed.data.type).toBe("order")
+      const { data } = await api.get(
+        `/admin/orders/${completed.data.order.id}?fields=payment_collections.payments.id`,
+        admin,
+      )
+      const paymentId = data.order.payment_collections[0].payments[0].id
+
+      // 6260: funds unavailable. Not repeated; the merchant reads what to do; nothing is captured.
+      sim.current.control.clearRequests()
+      sim.current.control.failWithCode("capture", "6260")
+      const refused = await api.post(
+        `/admin/payments/${paymentId}/capture`,
+        { amount: 100 },
+        {
+          ...admin,
+          validateStatus: () => true,
+        },
+      )
+      expect(refused.status).toBeGreaterThanOrEqual(400)
+      expect(refused.data.message).toMatch(/funds are no longer available.*Do not ship/)
+      expect(refused.data.message).toContain("code 6260")
+      expect(sim.current.control.requests({ operation: "capture" })).toHaveLength(1)
+      expect(sim.current.control.getPayment(reference)!.aggregate.captured).toBe(0)
+
+      // 6280: capture failed, try again. Repeated with the same Idempotency-Key and body; captured once.
+      sim.current.control.clearRequests()
+      sim.current.control.failWithCode("capture", "6280")
+      const captured = await api.post(`/admin/payments/${paymentId}/capture`, { amount: 100 }, admin)
+      expect(captured.status).toBe(200)
+      const attempts = sim.current.control.requests({ operation: "capture" })
+      expect(attempts).toHaveLength(2)
+      expect(attempts[1].headers["idempotency-key"]).toBe(attempts[0].headers["idempotency-key"])
+      expect(attempts[1].body).toEqual(attempts[0].body)
+      expect(sim.current.control.getPayment(reference)!.aggregate.captured).toBe(10000)
+    })
+
     it("sends legal links, the age limit and a 64-character reference; every key stays within 50", async () => {
       sim.current.control.clearRequests()
       const cart = await shop.createCart("nok", [{ label: "mug" }])
