@@ -21,6 +21,25 @@ describe("simulator: HTTP control API (/_simulator)", () => {
   })
   afterAll(() => sim.stop())
 
+  it("injects an ePayment error code with its own status and sets captureGuaranteedUntil", async () => {
+    const reference = await api.authorizedPayment(1_000)
+    expect((await control("POST", "/faults", { operation: "capture", code: "5070" })).status).toBe(201)
+    const failed = await api.modify("capture", reference, 100, `cap-${reference}`)
+    expect(failed.status).toBe(422)
+    expect(failed.body.title).toBe("Payment cannot be created")
+    expect((await control("POST", "/faults", { operation: "capture", code: "99999" })).status).toBe(400)
+
+    const until = "2026-12-24T12:00:00.000Z"
+    expect((await control("POST", `/payments/${reference}/capture-guarantee`, { until })).status).toBe(200)
+    expect((await api.getPayment(reference)).body.captureGuaranteedUntil).toBe(
+      "2026-12-24T12:00:00.000+00:00",
+    )
+    await control("POST", `/payments/${reference}/capture-guarantee`, { until: null })
+    expect((await api.getPayment(reference)).body).not.toHaveProperty("captureGuaranteedUntil")
+    await control("POST", `/payments/${reference}/capture-guarantee`, {})
+    expect((await api.getPayment(reference)).body.captureGuaranteedUntil).toMatch(/\+00:00$/)
+  })
+
   it("approves, captures, refunds and cancels as the app / portal would", async () => {
     const reference = newReference()
     await api.createPayment({ reference, amount: { currency: "NOK", value: 10_000 } })
