@@ -19,7 +19,8 @@ export default async function vippsPaymentCheck({ event, container }: Subscriber
   if (!registration) return
   try {
     const result = await syncVippsPayment(container, registration, reference)
-    logger.info(`Vipps MobilePay ${cause} for ${reference}: ${result.outcome}`)
+    const why = "reason" in result ? ` (${result.reason})` : ""
+    logger.info(`Vipps MobilePay ${cause} for ${reference}: ${result.outcome}${why}`)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof SyncError) {

@@ -1,6 +1,6 @@
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { completeCartWorkflow, processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits } from "../lib/money"
 import { referenceKey } from "../lib/reference"
 import { VippsApiError } from "../lib/vipps/errors"
@@ -100,19 +100,24 @@ async function syncLocked(
     return { outcome: "released", reason: String(session.data.failureReason ?? "released") }
   }
 
-  // AUTHORIZED: share the profile into the cart, then authorize the session and complete the cart through
-  // Medusa's own workflow (its cart lock makes a racing storefront completion and this produce one order).
+  // AUTHORIZED: share the profile into the cart, then complete the cart exactly as the storefront does
+  // (Medusa's workflow authorizes the session; its cart lock makes a racing storefront completion and this
+  // produce one order). A payment collection without a cart (an order's) only needs the authorization.
   const cartId = await cartOfCollection(container, session.payment_collection_id)
   if (!session.payment && registration.options.profileScope && vipps.profile?.sub && cartId) {
     await fillCartFromProfile(container, registration, cartId, vipps.profile.sub)
   }
   try {
-    await processPaymentWorkflow(container).run({
-      input: {
-        action: PaymentActions.AUTHORIZED,
-        data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
-      },
-    })
+    if (cartId) {
+      await completeCartWorkflow(container).run({ input: { id: cartId } })
+    } else {
+      await processPaymentWorkflow(container).run({
+        input: {
+          action: PaymentActions.AUTHORIZED,
+          data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
+        },
+      })
+    }
   } catch (error) {
     const attempts = await completionFailed(container, reference)
     if (isDefiniteFailure(error) || attempts >= registration.options.maxCompletionAttempts) {

@@ -39,6 +39,7 @@ export type MovementRow = {
 }
 
 const FIELD = { capture: "capturedAmount", refund: "refundedAmount" } as const
+const DONE = { capture: "captured", refund: "refunded" } as const
 
 /**
  * Keeps Medusa from moving money twice. Vipps MobilePay's aggregate is the ledger: a capture or refund must
@@ -89,7 +90,7 @@ export class MovementGuard {
     const currency = payment.amount.currency
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,
-      `Vipps MobilePay holds ${fromMinorUnits(held, currency)} ${currency} ${row.kind}d for ${session.reference}, Medusa recorded ${fromMinorUnits(row.recordedBefore, currency)} ${currency}: an earlier ${row.kind} went through. Nothing was sent. The plugin is recording it from Vipps MobilePay now; reload the order in a moment and check the amounts before trying again.`,
+      `Vipps MobilePay holds ${fromMinorUnits(held, currency)} ${currency} ${DONE[row.kind]} for ${session.reference}, Medusa recorded ${fromMinorUnits(row.recordedBefore, currency)} ${currency}: an earlier ${row.kind} went through. Nothing was sent. The plugin is recording it from Vipps MobilePay now; reload the order in a moment and check the amounts before trying again.`,
     )
   }
 
