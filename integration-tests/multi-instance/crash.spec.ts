@@ -22,7 +22,10 @@ describe("a process killed right after answering a webhook", () => {
     reconcileAfterSeconds: 1,
   })
 
-  beforeAll(() => store.start(), 240_000)
+  beforeAll(async () => {
+    await store.start()
+    await store.createSentinel()
+  }, 240_000)
   afterAll(() => store.stop())
 
   it("still turns the approved payment into an order after a restart", async () => {
