@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import type { ICacheService } from "@medusajs/framework/types"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
-import axios from "axios"
+import { fetchQrImage, QrImage } from "../../../../../../lib/qr-image"
 import { findReferenceOwner } from "../../../../../../sync/find-registration"
 
 /** A payment request lives 10 minutes unless it is a long-living one (`expiresAt`). */
@@ -14,8 +14,6 @@ const QR_HEADERS = {
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
   "Cache-Control": "no-store",
 }
-
-type CachedQr = { type: "image/svg+xml" | "image/png"; base64: string }
 
 /**
  * `GET /store/vipps/payments/:reference/qr` — the one-time QR code of an open `userFlow: QR` payment, for
@@ -40,9 +38,11 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
 
   const cache = req.scope.resolve<ICacheService>(Modules.CACHE)
   const key = `vipps:qr:${reference}`
-  let qr = await cache.get<CachedQr>(key)
+  let qr = await cache.get<QrImage>(key)
   if (!qr) {
-    qr = await fetchQr(owner.data.redirectUrl)
+    qr = await fetchQrImage(owner.data.redirectUrl).catch(() => {
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Vipps MobilePay did not return a QR image")
+    })
     await cache.set(key, qr, lifetimeSeconds(owner.data.expiresAt))
   }
   res.status(200)
@@ -54,33 +54,4 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
 function lifetimeSeconds(expiresAt: string | undefined): number {
   const until = expiresAt ? Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000) : QR_LIFETIME_SECONDS
   return Number.isFinite(until) && until > 0 ? until : QR_LIFETIME_SECONDS
-}
-
-async function fetchQr(url: string): Promise<CachedQr> {
-  const unexpected = () =>
-    new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Vipps MobilePay did not return a QR image")
-  if (!/^https?:\/\//i.test(url)) throw unexpected()
-  const image = await axios
-    .get<ArrayBuffer>(url, {
-      responseType: "arraybuffer",
-      timeout: 10_000,
-      maxRedirects: 0,
-      maxContentLength: 2 * 1024 * 1024,
-    })
-    .catch(() => {
-      throw unexpected()
-    })
-  const declared = String(image.headers["content-type"] ?? "").toLowerCase()
-  const body = Buffer.from(image.data)
-  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  if (declared.startsWith("image/png") && body.subarray(0, 8).equals(PNG)) {
-    return { type: "image/png", base64: body.toString("base64") }
-  }
-  if (
-    declared.startsWith("image/svg+xml") &&
-    /^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(body.toString("utf8", 0, 512))
-  ) {
-    return { type: "image/svg+xml", base64: body.toString("base64") }
-  }
-  throw unexpected()
 }
