@@ -24,7 +24,9 @@ export default async function vippsPaymentCheck({ event, container }: Subscriber
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof SyncError) {
-      logger.info(`Vipps MobilePay ${cause} for ${reference}: not in line yet (${message}); reconciliation retries`)
+      logger.info(
+        `Vipps MobilePay ${cause} for ${reference}: not in line yet (${message}); reconciliation retries`,
+      )
       return
     }
     logger.warn(`Vipps MobilePay ${cause} for ${reference} not processed: ${message}`)

@@ -66,7 +66,9 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   // an event name added later): acknowledged, since a 4xx would hold back this payment's later events.
   const parsed = WebhookEvent.safeParse(json)
   if (!parsed.success || parsed.data.msn !== registration.options.merchantSerialNumber) {
-    logger.warn(`Vipps MobilePay webhook for ${registration.providerId} ignored: not an ePayment event of this sales unit`)
+    logger.warn(
+      `Vipps MobilePay webhook for ${registration.providerId} ignored: not an ePayment event of this sales unit`,
+    )
     res.status(200).json({ received: true, outcome: "ignored" })
     return
   }

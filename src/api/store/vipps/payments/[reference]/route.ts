@@ -3,7 +3,6 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { isReturnToken, sameSecret } from "../../../../../lib/return-token"
 import { SHOPPER_MESSAGES } from "../../../../../providers/vipps/errors"
-import { returnTokenKeyOf } from "../../../../../providers/vipps/return-token-key"
 import { findReferenceOwner, ReferenceOwner } from "../../../../../sync/find-registration"
 import { SyncError, syncVippsPayment } from "../../../../../sync/sync-payment"
 import { PaymentOutcome, storedOutcome } from "../../payment-outcome"
@@ -98,7 +97,7 @@ async function readFromVipps(container: MedusaContainer, owner: ReferenceOwner):
 function provesStart(query: MedusaRequest["query"], owner: ReferenceOwner, outcome: PaymentOutcome): boolean {
   const token = query.token
   if (typeof token === "string" && token) {
-    const key = returnTokenKeyOf(owner.registration)
+    const key = owner.registration.returnTokenKey
     if (key && isReturnToken(key, owner.data.reference, token)) return true
   }
   const cartId = query.cart_id
