@@ -36,15 +36,19 @@ medusaIntegrationTestRunner({
     const vipps = (reference: string) => sim.current.control.getPayment(reference)!
     const later = (ms: number) => new Date(Date.now() + ms)
 
-    async function startPayment(label = "mug") {
-      const cart = await shop.createCart("nok", [{ label, quantity: 2 }])
+    async function startPayment(label = "mug", email = "shopper@example.com") {
+      const cart = await shop.createCart("nok", [{ label, quantity: 2 }], { email })
       const { session } = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
       return { cart, session, reference: session.data.reference as string }
     }
 
     async function orderOf(container: MedusaContainer, cartId: string) {
       const query = container.resolve(ContainerRegistrationKeys.QUERY)
-      const { data } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+      const { data } = await query.graph({
+        entity: "order_cart",
+        fields: ["order_id"],
+        filters: { cart_id: cartId },
+      })
       return (data[0] as { order_id?: string } | undefined)?.order_id
     }
 
@@ -89,12 +93,20 @@ medusaIntegrationTestRunner({
       await api.post(`/admin/payments/${paymentId}/capture`, {}, admin)
       sim.current.control.cutConnection("refund", { times: 10, when: "after" })
       sim.current.control.failNext("getPaymentEvents", { times: 10, status: 503 })
-      const lost = await api.post(`/admin/payments/${paymentId}/refund`, { amount: 300 }, { ...admin, validateStatus: () => true })
+      const lost = await api.post(
+        `/admin/payments/${paymentId}/refund`,
+        { amount: 300 },
+        { ...admin, validateStatus: () => true },
+      )
       expect(lost.status).toBeGreaterThanOrEqual(400)
       sim.current.control.clearFaults()
       expect(vipps(reference).aggregate.refunded).toBe(30000)
 
-      const again = await api.post(`/admin/payments/${paymentId}/refund`, { amount: 300 }, { ...admin, validateStatus: () => true })
+      const again = await api.post(
+        `/admin/payments/${paymentId}/refund`,
+        { amount: 300 },
+        { ...admin, validateStatus: () => true },
+      )
       expect(again.status).toBe(400)
       expect(again.data.message).toMatch(/holds 300.00 NOK refunded/)
       // The refusal asked the sync to record what Vipps holds: Medusa shows the refund as a real refund row.
@@ -103,7 +115,11 @@ medusaIntegrationTestRunner({
         return p.refunds.length === 1 && p
       })
       expect(sum(payment.refunds)).toBe(300)
-      expect(await transactions(orderId)).toEqual(expect.arrayContaining([{ reference: "refund", amount: -300 }]))
+      // The order transaction is the workflow's next step.
+      await eventually(async () => (await transactions(orderId)).some((t) => t.reference === "refund"))
+      expect(await transactions(orderId)).toEqual(
+        expect.arrayContaining([{ reference: "refund", amount: -300 }]),
+      )
       expect(vipps(reference).aggregate.refunded).toBe(30000)
       expect(vipps(reference).events.filter((e) => e.name === "REFUNDED")).toHaveLength(1)
     })
@@ -128,14 +144,27 @@ medusaIntegrationTestRunner({
     })
 
     it("3. a newer approved payment becomes an order while 200 stuck sessions wait", async () => {
-      const stuck: string[] = []
-      for (let batch = 0; batch < 20; batch++) {
-        const started = await Promise.all(Array.from({ length: 10 }, () => startPayment()))
-        stuck.push(...started.map((s) => s.reference))
+      // 200 payments nobody approves (made straight through Medusa's payment module: no carts needed).
+      const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
+      for (let batch = 0; batch < 10; batch++) {
+        const collections = await payments.createPaymentCollections(
+          Array.from({ length: 20 }, () => ({ currency_code: "nok", amount: 100 })),
+        )
+        await Promise.all(
+          collections.map((collection) =>
+            payments.createPaymentSession(collection.id, {
+              provider_id: "pp_vipps_vipps",
+              currency_code: "nok",
+              amount: 100,
+              data: {},
+            }),
+          ),
+        )
       }
       sim.current.control.dropWebhooks(1000)
       // Every stuck session has been visited once (four runs of 50), as the job would over two minutes.
-      for (let run = 1; run <= 5; run++) await reconcileVippsPayments(getContainer(), { now: later(run * 60_000) })
+      for (let run = 1; run <= 5; run++)
+        await reconcileVippsPayments(getContainer(), { now: later(run * 60_000) })
       const fresh = await startPayment()
       sim.current.control.approve(fresh.reference)
       const report = await reconcileVippsPayments(getContainer(), { now: later(6 * 60_000) })
@@ -152,7 +181,9 @@ medusaIntegrationTestRunner({
         return p.captures.length === 1 && p
       })
       expect(sum(payment.captures)).toBe(300)
-      expect(await transactions(delivered.orderId)).toEqual(expect.arrayContaining([{ reference: "capture", amount: 300 }]))
+      expect(await transactions(delivered.orderId)).toEqual(
+        expect.arrayContaining([{ reference: "capture", amount: 300 }]),
+      )
 
       const lost = await paidOrder()
       sim.current.control.dropWebhooks(10, { reference: lost.reference })
@@ -161,10 +192,16 @@ medusaIntegrationTestRunner({
       const captured = await orderPayment(lost.orderId)
       expect(sum(captured.captures)).toBe(499)
       expect(captured.captured_at).toBeTruthy()
-      expect(await transactions(lost.orderId)).toEqual(expect.arrayContaining([{ reference: "capture", amount: 499 }]))
+      expect(await transactions(lost.orderId)).toEqual(
+        expect.arrayContaining([{ reference: "capture", amount: 499 }]),
+      )
       // Recorded, never sent again.
-      const sent = sim.current.control.requests().filter((r) => r.method === "POST" && /\/capture$/.test(r.path))
-      expect(sent.filter((r) => r.path.includes(delivered.reference) || r.path.includes(lost.reference))).toHaveLength(0)
+      const sent = sim.current.control
+        .requests()
+        .filter((r) => r.method === "POST" && /\/capture$/.test(r.path))
+      expect(
+        sent.filter((r) => r.path.includes(delivered.reference) || r.path.includes(lost.reference)),
+      ).toHaveLength(0)
     })
 
     it("5. a movement on a payment Medusa canceled is flagged for staff and its webhook answered 2xx", async () => {
@@ -173,10 +210,16 @@ medusaIntegrationTestRunner({
       // Medusa canceled the payment, but the reservation stayed at Vipps (a rollback that kept it).
       await payments.updatePayment({ id: paymentId, canceled_at: new Date() } as never)
       sim.current.control.capture(reference, 10000)
-      const [delivery] = await sim.current.control.waitForWebhooks(1, { reference, eventName: "CAPTURED" }, { timeoutMs: 15_000 })
+      const [delivery] = await sim.current.control.waitForWebhooks(
+        1,
+        { reference, eventName: "CAPTURED" },
+        { timeoutMs: 15_000 },
+      )
       expect(delivery.attempts.map((a) => a.status)).toEqual([200])
       const flagged = await eventually(async () =>
-        (await attention()).flagged.find((f) => f.reference === reference && f.reason === "movement_after_cancel"),
+        (await attention()).flagged.find(
+          (f) => f.reference === reference && f.reason === "movement_after_cancel",
+        ),
       )
       expect(flagged.message).toMatch(/100.00 NOK captured/)
     })
@@ -185,7 +228,16 @@ medusaIntegrationTestRunner({
       const url = new URL(`http://localhost:${process.env.PORT}/hooks/vipps/vipps`)
       for (const body of [
         "{not json",
-        JSON.stringify({ msn: "999999", reference: "someone-else-1234", name: "AUTHORIZED", pspReference: "p", amount: { currency: "NOK", value: 1 }, timestamp: new Date().toISOString(), idempotencyKey: null, success: true }),
+        JSON.stringify({
+          msn: "999999",
+          reference: "someone-else-1234",
+          name: "AUTHORIZED",
+          pspReference: "p",
+          amount: { currency: "NOK", value: 1 },
+          timestamp: new Date().toISOString(),
+          idempotencyKey: null,
+          success: true,
+        }),
         JSON.stringify({ msn: NORWAY.msn, reference: "whatever-1234", name: "SOMETHING_NEW" }),
       ]) {
         const headers = webhookHeaders({
@@ -214,14 +266,20 @@ medusaIntegrationTestRunner({
       await reconcileVippsPayments(getContainer(), { now: later(2 * HOUR) })
       const payment = await orderPayment(orderId)
       expect(sum(payment.refunds)).toBe(123.45)
-      expect(await transactions(orderId)).toEqual(expect.arrayContaining([{ reference: "refund", amount: -123.45 }]))
+      expect(await transactions(orderId)).toEqual(
+        expect.arrayContaining([{ reference: "refund", amount: -123.45 }]),
+      )
     })
 
     it("answers a webhook before the work is done: the order follows from the inbox", async () => {
       const { cart, reference } = await startPayment()
       sim.current.control.addLatency("getPayment", 1500, { times: 2 })
       sim.current.control.approve(reference)
-      const [delivery] = await sim.current.control.waitForWebhooks(1, { reference, eventName: "AUTHORIZED" }, { timeoutMs: 15_000 })
+      const [delivery] = await sim.current.control.waitForWebhooks(
+        1,
+        { reference, eventName: "AUTHORIZED" },
+        { timeoutMs: 15_000 },
+      )
       expect(delivery.attempts.map((a) => a.status)).toEqual([200])
       expect(await orderOf(getContainer(), cart.id)).toBeUndefined()
       await eventually(async () => !!(await orderOf(getContainer(), cart.id)))

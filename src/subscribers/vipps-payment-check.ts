@@ -19,11 +19,14 @@ export default async function vippsPaymentCheck({ event, container }: Subscriber
   if (!registration) return
   try {
     const result = await syncVippsPayment(container, registration, reference)
-    logger.info(`Vipps MobilePay ${cause} for ${reference}: ${result.outcome}`)
+    const why = "reason" in result ? ` (${result.reason})` : ""
+    logger.info(`Vipps MobilePay ${cause} for ${reference}: ${result.outcome}${why}`)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof SyncError) {
-      logger.info(`Vipps MobilePay ${cause} for ${reference}: not in line yet (${message}); reconciliation retries`)
+      logger.info(
+        `Vipps MobilePay ${cause} for ${reference}: not in line yet (${message}); reconciliation retries`,
+      )
       return
     }
     logger.warn(`Vipps MobilePay ${cause} for ${reference} not processed: ${message}`)

@@ -60,7 +60,10 @@ export async function flaggedSessionIds(container: MedusaContainer, limit = 200)
   const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION) as unknown as (table: string) => {
     select(column: string): {
       whereNull(column: string): {
-        whereRaw(sql: string, bindings: unknown[]): {
+        whereRaw(
+          sql: string,
+          bindings: unknown[],
+        ): {
           orderBy(column: string, direction: string): { limit(n: number): Promise<{ id: string }[]> }
         }
       }

@@ -27,7 +27,13 @@ export async function findReferenceOwner(
       isVippsSessionData(session.data) &&
       session.data.reference === reference
     ) {
-      return { registration, sessionId, data: session.data, status: session.status, metadata: session.metadata }
+      return {
+        registration,
+        sessionId,
+        data: session.data,
+        status: session.status,
+        metadata: session.metadata,
+      }
     }
   }
   return undefined

@@ -76,7 +76,10 @@ export async function reconcileVippsPayments(
 
 function interval(registration: VippsRegistration, candidate: Candidate, visits: number): number {
   if (candidate.kind === "authorized") return registration.options.reconcileAuthorizedEverySeconds * 1000
-  return Math.min(PENDING_MAX_INTERVAL, Math.max(registration.options.reconcileAfterSeconds, 30) * 1000 * 2 ** visits)
+  return Math.min(
+    PENDING_MAX_INTERVAL,
+    Math.max(registration.options.reconcileAfterSeconds, 30) * 1000 * 2 ** visits,
+  )
 }
 
 async function pendingCandidates(
@@ -98,11 +101,13 @@ async function pendingCandidates(
     take: 10_000,
     order: { created_at: "DESC" },
   })
-  return sessions.filter((s) => isVippsSessionData(s.data)).map((s) => ({
-    reference: (s.data as { reference: string }).reference,
-    dueAt: new Date(s.created_at as unknown as string).getTime() + minAge,
-    kind: "pending" as const,
-  }))
+  return sessions
+    .filter((s) => isVippsSessionData(s.data))
+    .map((s) => ({
+      reference: (s.data as { reference: string }).reference,
+      dueAt: new Date(s.created_at as unknown as string).getTime() + minAge,
+      kind: "pending" as const,
+    }))
 }
 
 async function authorizedCandidates(
@@ -121,11 +126,13 @@ async function authorizedCandidates(
     { select: ["id", "data", "created_at"], take: 10_000 },
   )
   const every = registration.options.reconcileAuthorizedEverySeconds * 1000
-  return payments.filter((p) => isVippsSessionData(p.data)).map((p) => ({
-    reference: (p.data as { reference: string }).reference,
-    dueAt: new Date(p.created_at as unknown as string).getTime() + every,
-    kind: "authorized" as const,
-  }))
+  return payments
+    .filter((p) => isVippsSessionData(p.data))
+    .map((p) => ({
+      reference: (p.data as { reference: string }).reference,
+      dueAt: new Date(p.created_at as unknown as string).getTime() + every,
+      kind: "authorized" as const,
+    }))
 }
 
 /** Next-check times and visit counts per reference, in Medusa's cache module. */

@@ -70,16 +70,26 @@ export async function recordMovements(
   const medusa = medusaTotals(payment, currency)
   const recorded: string[] = []
 
-  if (payment.canceled_at && (capturedAmount.value > medusa.captured || refundedAmount.value > medusa.refunded)) {
+  if (
+    payment.canceled_at &&
+    (capturedAmount.value > medusa.captured || refundedAmount.value > medusa.refunded)
+  ) {
     if (payment.payment_session) {
       await flagForStaff(container, payment.payment_session, {
         reason: "movement_after_cancel",
         message: `Vipps MobilePay holds ${money(capturedAmount.value)} captured and ${money(refundedAmount.value)} refunded for ${vipps.reference}, but Medusa canceled this payment. The customer may have been charged for a canceled order: refund at Vipps MobilePay or restore the order.`,
-        vipps: { captured: capturedAmount.value, refunded: refundedAmount.value, cancelled: cancelledAmount.value, currency },
+        vipps: {
+          captured: capturedAmount.value,
+          refunded: refundedAmount.value,
+          cancelled: cancelledAmount.value,
+          currency,
+        },
         medusa: { captured: medusa.captured, refunded: medusa.refunded, currency },
       })
     }
-    logger.warn(`Vipps MobilePay payment ${vipps.reference} moved after Medusa canceled it; flagged for staff`)
+    logger.warn(
+      `Vipps MobilePay payment ${vipps.reference} moved after Medusa canceled it; flagged for staff`,
+    )
     return ["flagged: movement after cancel"]
   }
 
@@ -90,7 +100,9 @@ export async function recordMovements(
       input: { payment_id: paymentId, amount: fromMinorUnits(missing, currency), is_captured: true } as never,
     })
     recorded.push(`capture ${money(missing)}`)
-    logger.info(`Vipps MobilePay payment ${vipps.reference}: recorded a capture of ${money(missing)} made at Vipps`)
+    logger.info(
+      `Vipps MobilePay payment ${vipps.reference}: recorded a capture of ${money(missing)} made at Vipps`,
+    )
   }
 
   if (refundedAmount.value > medusa.refunded) {
@@ -104,7 +116,9 @@ export async function recordMovements(
       } as never,
     })
     recorded.push(`refund ${money(missing)}`)
-    logger.info(`Vipps MobilePay payment ${vipps.reference}: recorded a refund of ${money(missing)} made at Vipps`)
+    logger.info(
+      `Vipps MobilePay payment ${vipps.reference}: recorded a refund of ${money(missing)} made at Vipps`,
+    )
   }
 
   // Released at Vipps with nothing left to capture: Medusa's payment can capture no more either.

@@ -19,7 +19,10 @@ type OrderPayments = {
  * so Medusa's payment says canceled as Vipps does. Idempotent: under the reference lock, only when
  * something is still reserved.
  */
-export async function releaseRemainderOfOrder(container: MedusaContainer, orderId: string): Promise<string[]> {
+export async function releaseRemainderOfOrder(
+  container: MedusaContainer,
+  orderId: string,
+): Promise<string[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
@@ -46,7 +49,9 @@ export async function releaseRemainderOfOrder(container: MedusaContainer, orderI
       if (vipps.state !== "AUTHORIZED" || remainingToCapture(vipps.aggregate) <= 0) return
       await paymentModule.cancelPayment(payment.id)
       released.push(reference)
-      logger.info(`Vipps MobilePay released the uncaptured rest of ${reference} for canceled order ${orderId}`)
+      logger.info(
+        `Vipps MobilePay released the uncaptured rest of ${reference} for canceled order ${orderId}`,
+      )
     })
   }
   return released

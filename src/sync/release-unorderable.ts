@@ -1,5 +1,10 @@
 import type { ICacheService, IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError, Modules, PaymentSessionStatus } from "@medusajs/framework/utils"
+import {
+  ContainerRegistrationKeys,
+  MedusaError,
+  Modules,
+  PaymentSessionStatus,
+} from "@medusajs/framework/utils"
 import { referenceKey } from "../lib/reference"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import { remainingToCapture, withPayment } from "../providers/vipps/payment-state"
@@ -65,7 +70,10 @@ export async function releaseUnorderable(
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   let after = vipps
   if (remainingToCapture(vipps.aggregate) > 0) {
-    const released = await client.epayment.cancelPayment(vipps.reference, referenceKey("unorderable", vipps.reference))
+    const released = await client.epayment.cancelPayment(
+      vipps.reference,
+      referenceKey("unorderable", vipps.reference),
+    )
     after = { ...vipps, state: released.state, aggregate: released.aggregate }
   }
   const [current] = await paymentModule.listPaymentSessions({ id: session.id }, { relations: ["payment"] })
@@ -90,6 +98,8 @@ export async function releaseUnorderable(
     },
     PaymentSessionStatus.ERROR,
   )
-  logger.warn(`Vipps MobilePay payment ${vipps.reference} was approved but could not become an order; released it`)
+  logger.warn(
+    `Vipps MobilePay payment ${vipps.reference} was approved but could not become an order; released it`,
+  )
   return { outcome: "released", reason: UNORDERABLE_MESSAGE }
 }

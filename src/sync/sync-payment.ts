@@ -1,12 +1,23 @@
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError, Modules, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import {
+  ContainerRegistrationKeys,
+  MedusaError,
+  Modules,
+  PaymentActions,
+  PaymentSessionStatus,
+} from "@medusajs/framework/utils"
+import { completeCartWorkflow, processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits } from "../lib/money"
 import { referenceKey } from "../lib/reference"
 import { VippsApiError } from "../lib/vipps/errors"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import { SHOPPER_MESSAGES } from "../providers/vipps/errors"
-import { isReleased, PAYMENT_COLLECTION_METADATA, remainingToCapture, withPayment } from "../providers/vipps/payment-state"
+import {
+  isReleased,
+  PAYMENT_COLLECTION_METADATA,
+  remainingToCapture,
+  withPayment,
+} from "../providers/vipps/payment-state"
 import type { VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
 import { cartOfCollection, orderOfCollection } from "./links"
@@ -48,7 +59,9 @@ export async function syncVippsPayment(
 ): Promise<SyncOutcome> {
   const sessionId = registration.sessionIdFor(reference)
   if (!sessionId) return { outcome: "ignored", reason: "reference not made by this registration" }
-  return withReferenceLock(container, reference, () => syncLocked(container, registration, reference, sessionId))
+  return withReferenceLock(container, reference, () =>
+    syncLocked(container, registration, reference, sessionId),
+  )
 }
 
 async function syncLocked(
@@ -60,7 +73,8 @@ async function syncLocked(
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
   if (!session) return releaseOrphan(container, registration, reference)
-  if (session.provider_id !== registration.providerId) return { outcome: "ignored", reason: "session of another provider" }
+  if (session.provider_id !== registration.providerId)
+    return { outcome: "ignored", reason: "session of another provider" }
   if (!isVippsSessionData(session.data) || session.data.reference !== reference) {
     return { outcome: "ignored", reason: "session does not carry this reference" }
   }
@@ -76,9 +90,13 @@ async function syncLocked(
   }
 
   // Never approved, or approved and released before any order used it: the session failed.
-  const releasedBeforeOrder = vipps.state === "AUTHORIZED" && (isReleased(vipps) || !!session.payment?.canceled_at)
+  const releasedBeforeOrder =
+    vipps.state === "AUTHORIZED" && (isReleased(vipps) || !!session.payment?.canceled_at)
   if (vipps.state !== "AUTHORIZED" || releasedBeforeOrder) {
-    const status = vipps.state === "TERMINATED" || vipps.state === "AUTHORIZED" ? PaymentSessionStatus.CANCELED : PaymentSessionStatus.ERROR
+    const status =
+      vipps.state === "TERMINATED" || vipps.state === "AUTHORIZED"
+        ? PaymentSessionStatus.CANCELED
+        : PaymentSessionStatus.ERROR
     if (session.status !== status && session.status !== PaymentSessionStatus.ERROR) {
       await paymentModule.updatePaymentSession({
         id: session.id,
@@ -96,35 +114,47 @@ async function syncLocked(
 
   // A session the plugin already gave up on (released after a failed completion) stays released.
   if (isReleasedUnorderable(session.metadata)) {
-    if (remainingToCapture(vipps.aggregate) > 0) await releaseUnorderable(container, registration, session as never, vipps, "still reserved")
+    if (remainingToCapture(vipps.aggregate) > 0)
+      await releaseUnorderable(container, registration, session as never, vipps, "still reserved")
     return { outcome: "released", reason: String(session.data.failureReason ?? "released") }
   }
 
-  // AUTHORIZED: share the profile into the cart, then authorize the session and complete the cart through
-  // Medusa's own workflow (its cart lock makes a racing storefront completion and this produce one order).
+  // AUTHORIZED: share the profile into the cart, then complete the cart exactly as the storefront does
+  // (Medusa's workflow authorizes the session; its cart lock makes a racing storefront completion and this
+  // produce one order). A payment collection without a cart (an order's) only needs the authorization.
   const cartId = await cartOfCollection(container, session.payment_collection_id)
   if (!session.payment && registration.options.profileScope && vipps.profile?.sub && cartId) {
     await fillCartFromProfile(container, registration, cartId, vipps.profile.sub)
   }
   try {
-    await processPaymentWorkflow(container).run({
-      input: {
-        action: PaymentActions.AUTHORIZED,
-        data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
-      },
-    })
+    if (cartId) {
+      await completeCartWorkflow(container).run({ input: { id: cartId } })
+    } else {
+      await processPaymentWorkflow(container).run({
+        input: {
+          action: PaymentActions.AUTHORIZED,
+          data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
+        },
+      })
+    }
   } catch (error) {
     const attempts = await completionFailed(container, reference)
     if (isDefiniteFailure(error) || attempts >= registration.options.maxCompletionAttempts) {
       return releaseUnorderable(container, registration, session as never, vipps, describe(error))
     }
-    throw new SyncError(`Vipps MobilePay payment ${reference} is approved but the order failed (attempt ${attempts}): ${describe(error)}`)
+    throw new SyncError(
+      `Vipps MobilePay payment ${reference} is approved but the order failed (attempt ${attempts}): ${describe(error)}`,
+    )
   }
 
   const [after] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
-  if (!after?.payment) throw new SyncError(`Vipps MobilePay payment ${reference} is approved but Medusa has no payment yet`)
+  if (!after?.payment)
+    throw new SyncError(`Vipps MobilePay payment ${reference} is approved but Medusa has no payment yet`)
   const ordered = await orderOfCollection(container, after.payment_collection_id)
-  if (cartId && !ordered) throw new SyncError(`Vipps MobilePay payment ${reference} is approved but cart ${cartId} has no order yet`)
+  if (cartId && !ordered)
+    throw new SyncError(
+      `Vipps MobilePay payment ${reference} is approved but cart ${cartId} has no order yet`,
+    )
   const recorded = await recordMovements(container, after.payment.id, vipps)
   return { outcome: "authorized", sessionId, orderId: ordered, paymentId: after.payment.id, recorded }
 }
@@ -144,20 +174,26 @@ async function releaseOrphan(
 ): Promise<SyncOutcome> {
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const vipps: GetPaymentResponse | undefined = await client.epayment.getPayment(reference).catch((error: unknown) => {
-    if (error instanceof VippsApiError && error.status === 404) return undefined
-    throw error
-  })
+  const vipps: GetPaymentResponse | undefined = await client.epayment
+    .getPayment(reference)
+    .catch((error: unknown) => {
+      if (error instanceof VippsApiError && error.status === 404) return undefined
+      throw error
+    })
   if (!vipps) return { outcome: "ignored", reason: "no such payment" }
   // Only a payment created for one of this store's payment collections is ours: another store sharing the
   // sales unit (without its own referencePrefix) receives the same webhooks.
   const collectionId = vipps.metadata?.[PAYMENT_COLLECTION_METADATA]
-  const ours = collectionId ? (await paymentModule.listPaymentCollections({ id: collectionId })).length > 0 : false
+  const ours = collectionId
+    ? (await paymentModule.listPaymentCollections({ id: collectionId })).length > 0
+    : false
   if (!ours) return { outcome: "ignored", reason: "not a payment of this store" }
   if (vipps.state !== "AUTHORIZED" || remainingToCapture(vipps.aggregate) <= 0) {
     return { outcome: "ignored", reason: "no such payment session" }
   }
   await client.epayment.cancelPayment(reference, referenceKey("release", reference))
-  logger.warn(`Vipps MobilePay payment ${reference} was approved for a payment session Medusa had dropped; released it`)
+  logger.warn(
+    `Vipps MobilePay payment ${reference} was approved for a payment session Medusa had dropped; released it`,
+  )
   return { outcome: "released", reason: "approved after its payment session was dropped" }
 }

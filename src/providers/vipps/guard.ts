@@ -39,6 +39,7 @@ export type MovementRow = {
 }
 
 const FIELD = { capture: "capturedAmount", refund: "refundedAmount" } as const
+const DONE = { capture: "captured", refund: "refunded" } as const
 
 /**
  * Keeps Medusa from moving money twice. Vipps MobilePay's aggregate is the ledger: a capture or refund must
@@ -57,14 +58,15 @@ export class MovementGuard {
   async row(kind: MovementKind, rowId: string, currency: string): Promise<MovementRow | undefined> {
     const service = this.services[kind]
     if (!service) return undefined
-    const minor = (row: MoneyRow) => toMinorUnits(medusaDecimal((row.raw_amount ?? row.amount) as never), currency)
+    const minor = (row: MoneyRow) =>
+      toMinorUnits(medusaDecimal((row.raw_amount ?? row.amount) as never), currency)
     const current = await service.retrieve(rowId, {
       select: ["id", "payment_id", "amount", "raw_amount", "metadata"],
     })
     const others = current.payment_id
-      ? (await service.list({ payment_id: current.payment_id }, { select: ["id", "amount", "raw_amount"] })).filter(
-          (row) => row.id !== rowId,
-        )
+      ? (
+          await service.list({ payment_id: current.payment_id }, { select: ["id", "amount", "raw_amount"] })
+        ).filter((row) => row.id !== rowId)
       : []
     return {
       id: rowId,
@@ -89,7 +91,7 @@ export class MovementGuard {
     const currency = payment.amount.currency
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,
-      `Vipps MobilePay holds ${fromMinorUnits(held, currency)} ${currency} ${row.kind}d for ${session.reference}, Medusa recorded ${fromMinorUnits(row.recordedBefore, currency)} ${currency}: an earlier ${row.kind} went through. Nothing was sent. The plugin is recording it from Vipps MobilePay now; reload the order in a moment and check the amounts before trying again.`,
+      `Vipps MobilePay holds ${fromMinorUnits(held, currency)} ${currency} ${DONE[row.kind]} for ${session.reference}, Medusa recorded ${fromMinorUnits(row.recordedBefore, currency)} ${currency}: an earlier ${row.kind} went through. Nothing was sent. The plugin is recording it from Vipps MobilePay now; reload the order in a moment and check the amounts before trying again.`,
     )
   }
 
@@ -111,7 +113,11 @@ export class MovementGuard {
    * failure. If the event log shows our Idempotency-Key as a successful event, it did; report success so
    * Medusa keeps its row. Only a definite refusal (a 4xx that is not retryable) proves nothing happened.
    */
-  async tookEffect(session: VippsSessionData, error: unknown, key: string): Promise<VippsSessionData | undefined> {
+  async tookEffect(
+    session: VippsSessionData,
+    error: unknown,
+    key: string,
+  ): Promise<VippsSessionData | undefined> {
     if (!isRetryable(error)) return undefined
     try {
       const events = await this.client.epayment.getPaymentEvents(session.reference)

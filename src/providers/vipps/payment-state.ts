@@ -60,6 +60,9 @@ export function withPayment(session: VippsSessionData, payment: GetPaymentRespon
   }
 }
 
-export function withModification(session: VippsSessionData, response: ModificationResponse): VippsSessionData {
+export function withModification(
+  session: VippsSessionData,
+  response: ModificationResponse,
+): VippsSessionData {
   return { ...session, state: response.state, aggregate: response.aggregate }
 }

@@ -20,11 +20,16 @@ export type VippsRegistration = {
   options: Readonly<Omit<VippsOptions, "clientSecret" | "subscriptionKey" | "webhookSecret">>
   /** Only the webhook route needs it. */
   webhookSecret?: string
+  /** Signs and checks the return token the store route asks for (derived from the client secret). */
+  returnTokenKey: Buffer
   /** The payment session a reference of this registration belongs to, or null for someone else's reference. */
   sessionIdFor(reference: string): string | null
 }
 
-type RegistrationSource = { getIdentifier(): string; registration: Omit<VippsRegistration, "id" | "providerId"> }
+type RegistrationSource = {
+  getIdentifier(): string
+  registration: Omit<VippsRegistration, "id" | "providerId">
+}
 type ProviderLookup = { retrieveProvider(id: string): unknown }
 
 /** The registration id of a Medusa provider id, or undefined when the provider is not this plugin's. */
@@ -36,7 +41,10 @@ export function registrationIdOf(providerId: string): string | undefined {
  * The registration behind a provider id (`pp_vipps_vipps`) or a registration id (`vipps`). Medusa keeps
  * provider instances inside the payment module; its provider service is the only way to reach them.
  */
-export function findRegistration(container: MedusaContainer, idOrProviderId: string): VippsRegistration | undefined {
+export function findRegistration(
+  container: MedusaContainer,
+  idOrProviderId: string,
+): VippsRegistration | undefined {
   const id = registrationIdOf(idOrProviderId) ?? idOrProviderId
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return undefined
   const paymentModule = container.resolve(Modules.PAYMENT) as unknown as {
@@ -45,8 +53,7 @@ export function findRegistration(container: MedusaContainer, idOrProviderId: str
   const providerId = `${PROVIDER_ID_PREFIX}${id}`
   try {
     const provider = paymentModule.paymentProviderService_?.retrieveProvider(providerId) as
-      | RegistrationSource
-      | undefined
+      RegistrationSource | undefined
     if (!provider || typeof provider.getIdentifier !== "function" || provider.getIdentifier() !== "vipps") {
       return undefined
     }

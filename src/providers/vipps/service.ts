@@ -34,6 +34,7 @@ import {
   referenceKey,
   sessionIdFromReference,
 } from "../../lib/reference"
+import { deriveReturnTokenKey } from "../../lib/return-token"
 import { VippsClient } from "../../lib/vipps/client"
 import { VippsApiError } from "../../lib/vipps/errors"
 import type { GetPaymentResponse } from "../../lib/vipps/schemas"
@@ -114,6 +115,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       client: this.client,
       options,
       webhookSecret,
+      returnTokenKey: deriveReturnTokenKey(this.options_.clientSecret),
       sessionIdFor: (reference: string) => sessionIdFromReference(reference, prefix),
     }
   }

@@ -21,7 +21,9 @@ export const StorefrontInput = z.strictObject({
     .optional(),
   userFlow: z.enum(USER_FLOWS).optional(),
   paymentMethod: z.enum(PAYMENT_METHOD_TYPES).optional(),
+  /** Only where the provider option storefrontCustomerInteraction allows it (a till, a kiosk). */
   customerInteraction: z.enum(CUSTOMER_INTERACTIONS).optional(),
+  /** Only with userFlow PUSH_MESSAGE. */
   phoneNumber: z
     .string()
     .transform((s) => s.replace(/[\s+]/g, ""))
@@ -31,7 +33,8 @@ export const StorefrontInput = z.strictObject({
       }),
     )
     .optional(),
-  returnUrl: z.url().optional(),
+  /** Checked against the provider option allowedReturnUrlOrigins (scheme and host). */
+  returnUrl: z.string().min(1).max(2000).optional(),
   qrFormat: z.enum(QR_FORMATS).optional(),
   qrSize: z.number().int().min(100).max(2000).optional(),
   /** Long-living payment (QR or PUSH_MESSAGE only): when it expires, RFC 3339, 10 minutes to 60 days ahead. */

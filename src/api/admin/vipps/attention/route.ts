@@ -54,7 +54,9 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
 
   const now = Date.now()
   const open = await paymentModule.listPayments(
-    { canceled_at: null, captured_at: null } as unknown as Parameters<IPaymentModuleService["listPayments"]>[0],
+    { canceled_at: null, captured_at: null } as unknown as Parameters<
+      IPaymentModuleService["listPayments"]
+    >[0],
     { relations: ["payment_session"], take: 5_000 },
   )
   const deadlines: DeadlineItem[] = []

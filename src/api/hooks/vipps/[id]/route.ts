@@ -14,7 +14,7 @@ import { readRawBody } from "./raw-body"
  * MobilePay counts no answer within 10 s as a failure and delivers a registration's events in order, so
  * the work must not hold the answer. The reconciliation job is the safety net when a process dies between
  * the answer and the work.
- * 401: not signed by Vipps MobilePay with this registration's secret; 400: not an ePayment event;
+ * 401: not signed by Vipps MobilePay with this registration's secret; 200 "ignored": signed but unusable;
  * 404: no such registration; 503: the inbox is unavailable (Vipps MobilePay retries).
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse) {
@@ -60,14 +60,15 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   try {
     json = JSON.parse(body.toString("utf8"))
   } catch {
-    res.status(400).json({ type: "invalid_data", message: "Not an ePayment webhook event" })
-    return
+    json = undefined
   }
   // Signed by Vipps MobilePay but not an event this route acts on (another sales unit on the same secret,
   // an event name added later): acknowledged, since a 4xx would hold back this payment's later events.
   const parsed = WebhookEvent.safeParse(json)
   if (!parsed.success || parsed.data.msn !== registration.options.merchantSerialNumber) {
-    logger.warn(`Vipps MobilePay webhook for ${registration.providerId} ignored: not an ePayment event of this sales unit`)
+    logger.warn(
+      `Vipps MobilePay webhook for ${registration.providerId} ignored: not an ePayment event of this sales unit`,
+    )
     res.status(200).json({ received: true, outcome: "ignored" })
     return
   }
