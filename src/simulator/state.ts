@@ -101,7 +101,10 @@ export class SimulatorState {
     this.brand = this.initial.brand
     this.paymentLifetimeMs = (options.paymentLifetimeSeconds ?? 600) * 1000
     this.tokens = new TokenStore(this.clock, () => this.merchants, options.tokenLifetimeSeconds ?? 3600)
-    this.sender = new WebhookSender(this.webhooks, this.webhookFaults, options.webhookRetry)
+    this.sender = new WebhookSender(this.webhooks, this.webhookFaults, options.webhookRetry, (id, ok) => {
+      this.webhooks.recordDelivery(id, ok, this.clock.now())
+      this.webhooks.dropUnresponsive(this.clock.now())
+    })
     this.requestLog = new RequestLog(options.requestLogLimit ?? 10_000)
     this.payments = new PaymentEngine({
       clock: this.clock,
@@ -117,7 +120,10 @@ export class SimulatorState {
             : undefined,
         ),
     })
-    this.clock.onChange(() => this.payments.sweep())
+    this.clock.onChange(() => {
+      this.payments.sweep()
+      this.webhooks.dropUnresponsive(this.clock.now())
+    })
   }
 
   merchant(msn: string): SimulatorMerchant | undefined {

@@ -72,6 +72,8 @@ export class WebhookSender {
     private readonly registry: WebhookRegistry,
     private readonly faults: WebhookFaultInjector,
     retry: WebhookRetryOptions = {},
+    /** Told every attempt's outcome (the registry keeps the unresponsive streak on the simulator clock). */
+    private readonly onAttempt?: (registrationId: string, ok: boolean) => void,
   ) {
     this.retry = {
       attempts: retry.attempts ?? 5,
@@ -231,6 +233,7 @@ export class WebhookSender {
       queue.busy = false
       if (this.stopped) return
       const delivery = head.delivery
+      this.onAttempt?.(delivery.registrationId, ok)
       if (ok) {
         delivery.state = "delivered"
         delivery.deliveredAt = new Date().toISOString()

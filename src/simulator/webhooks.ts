@@ -13,10 +13,14 @@ export type WebhookRegistrationRecord = {
 }
 
 export const MAX_REGISTRATIONS_PER_EVENT = 25
+/** Vipps MobilePay deletes a registration whose endpoint has been unresponsive this long (two weeks). */
+export const UNRESPONSIVE_DELETE_MS = 14 * 24 * 3600 * 1000
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export class WebhookRegistry {
   private readonly registrations = new Map<string, WebhookRegistrationRecord>()
+  /** Simulator-clock time of the first failed delivery since the last successful one, per registration. */
+  private readonly failingSince = new Map<string, number>()
 
   register(msn: string, url: string, events: string[], createdAt: string): WebhookRegistrationRecord {
     const unique = [...new Set(events)]
@@ -66,6 +70,25 @@ export class WebhookRegistry {
     this.registrations.delete(id)
   }
 
+  /** A delivery attempt's outcome: a success clears the unresponsive streak, a failure may start one. */
+  recordDelivery(id: string, ok: boolean, now: number): void {
+    if (!this.registrations.has(id)) return
+    if (ok) this.failingSince.delete(id)
+    else if (!this.failingSince.has(id)) this.failingSince.set(id, now)
+  }
+
+  /** Deletes registrations unresponsive for two weeks, as Vipps MobilePay does; returns their ids. */
+  dropUnresponsive(now: number): string[] {
+    const dropped: string[] = []
+    for (const [id, since] of this.failingSince) {
+      if (now - since < UNRESPONSIVE_DELETE_MS) continue
+      this.registrations.delete(id)
+      this.failingSince.delete(id)
+      dropped.push(id)
+    }
+    return dropped
+  }
+
   /** Registrations of this MSN subscribed to the event type. */
   matching(msn: string, eventType: string): WebhookRegistrationRecord[] {
     return this.list(msn).filter((r) => r.events.includes(eventType))
@@ -73,5 +96,6 @@ export class WebhookRegistry {
 
   clear(): void {
     this.registrations.clear()
+    this.failingSince.clear()
   }
 }
