@@ -26,6 +26,8 @@ export type DeadlineItem = {
   days_left: number
 }
 
+export type AdminVippsAttentionResponse = { flagged: AttentionItem[]; capture_deadlines: DeadlineItem[] }
+
 /**
  * `GET /admin/vipps/attention` — Vipps MobilePay payments staff must look at: released after a failed
  * order, moved after Medusa canceled them, released outside Medusa, or still holding an uncaptured
@@ -78,5 +80,6 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
     })
   }
   deadlines.sort((a, b) => a.capture_deadline.localeCompare(b.capture_deadline))
-  res.json({ flagged, capture_deadlines: deadlines })
+  const body: AdminVippsAttentionResponse = { flagged, capture_deadlines: deadlines }
+  res.json(body)
 }
