@@ -1,6 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
 import { answerOnLandingPage } from "../helpers/shopper"
+import { minimumUserAgeOfCart } from "../../src/providers/vipps/minimum-age"
 import { useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(120_000)
@@ -29,7 +30,10 @@ medusaIntegrationTestRunner({
             providers: ["pp_vipps_profile", "pp_vipps_legal"],
           },
         ],
-        [{ label: "mug", amounts: { nok: 249.5 } }],
+        [
+          { label: "mug", amounts: { nok: 249.5 } },
+          { label: "wine", amounts: { nok: 199 } },
+        ],
       )
       shop = storefront(api, store)
       admin = await adminHeaders(api, getContainer())
@@ -153,6 +157,26 @@ medusaIntegrationTestRunner({
       expect(attempts[1].headers["idempotency-key"]).toBe(attempts[0].headers["idempotency-key"])
       expect(attempts[1].body).toEqual(attempts[0].body)
       expect(sim.current.control.getPayment(reference)!.aggregate.captured).toBe(10000)
+    })
+
+    it("reads a cart's age limit from the metadata the merchant sets on a product or variant", async () => {
+      const variantId = store.variants.wine
+      const { data: found } = await api.get(
+        `/admin/product-variants?id=${variantId}&fields=id,product_id`,
+        admin,
+      )
+      const productId = found.variants[0].product_id as string
+      const cart = await shop.createCart("nok", [{ label: "mug" }, { label: "wine" }])
+      expect(await minimumUserAgeOfCart(cart.id)).toBeUndefined()
+
+      await api.post(
+        `/admin/products/${productId}/variants/${variantId}`,
+        { metadata: { vipps_minimum_user_age: 18 } },
+        admin,
+      )
+      expect(await minimumUserAgeOfCart(cart.id)).toBe(18)
+      await api.post(`/admin/products/${productId}`, { metadata: { vipps_minimum_user_age: "20" } }, admin)
+      expect(await minimumUserAgeOfCart(cart.id)).toBe(20)
     })
 
     it("sends legal links, the age limit and a 64-character reference; every key stays within 50", async () => {
