@@ -11,7 +11,8 @@
  *   await medusa.stop()
  *   await db.drop()
  *
- * or, all at once, `startMedusaOnFreshDatabase({ env, logDir, beforeStart })`.
+ * or, all at once, `startMedusaOnFreshDatabase({ env, logDir, beforeStart })`. The children run in their
+ * own process groups; `stopAllMedusaProcesses()` ends any still running (for signal handlers).
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import crypto from "node:crypto"
@@ -76,7 +77,9 @@ export async function freshDatabase(
     url: databaseUrl(server, name),
     server,
     reused,
-    drop: () => asAdmin(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+    drop: async () => {
+      await asAdmin(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))
+    },
     close: () => postgres.stop(),
   }
 }
@@ -233,13 +236,15 @@ export async function startMedusaOnFreshDatabase(
     /** Where migrate.log and medusa.log go. */
     logDir: string
     database?: string
-    /** Keep the database after `stop` and reuse it when it exists (migrations still run: they are idempotent). */
+    /** Use the database as it is when it exists (migrations still run: they are idempotent). */
+    reuseDatabase?: boolean
+    /** Do not drop the database on `stop`. */
     keepDatabase?: boolean
     /** After migrating, before the server starts (e.g. seeding with `medusaCommand(["exec", …])`). */
     beforeStart?: (context: { database: FreshDatabase; env: NodeJS.ProcessEnv }) => Promise<void>
   },
 ): Promise<MedusaOnFreshDatabase> {
-  const database = await freshDatabase({ name: options.database, keep: options.keepDatabase })
+  const database = await freshDatabase({ name: options.database, keep: options.reuseDatabase })
   const finish = async () => {
     if (!options.keepDatabase) await database.drop().catch(() => {})
     await database.close()
