@@ -59,23 +59,28 @@ function VippsPaymentCard({ payment }: { payment: AdminPayment }) {
   const view = data?.vipps_payment
   return (
     <Container className="divide-y p-0" data-testid="vipps-payment-widget">
-      <div className="flex items-center justify-between gap-x-2 px-6 py-4">
-        <Heading level="h2">Vipps MobilePay</Heading>
-        <div className="flex items-center gap-x-2">
-          {view?.status && (
-            <span className="flex items-baseline gap-x-1.5">
-              <StatusBadge color={view.status.tone} data-testid="vipps-payment-status">
-                {view.status.label}
-              </StatusBadge>
-              <Text size="xsmall" family="mono" className="text-ui-fg-muted" data-testid="vipps-api-state">
-                {view.vipps?.state}
-              </Text>
-            </span>
-          )}
+      <div className="flex flex-col gap-y-2 px-6 py-4">
+        <div className="flex items-center justify-between gap-x-2">
+          <Heading level="h2">Vipps MobilePay</Heading>
           <Button size="small" variant="secondary" onClick={() => void refetch()} isLoading={isFetching}>
             Refresh
           </Button>
         </div>
+        {view?.status && (
+          <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            <StatusBadge color={view.status.tone} data-testid="vipps-payment-status">
+              {view.status.label}
+            </StatusBadge>
+            <Text size="xsmall" className="text-ui-fg-muted" data-testid="vipps-api-state">
+              ePayment state {view.vipps?.state}
+            </Text>
+          </div>
+        )}
+        {view?.status?.detail && (
+          <Text size="small" className="text-ui-fg-subtle">
+            {view.status.detail}
+          </Text>
+        )}
       </div>
 
       {error && (
@@ -124,13 +129,6 @@ function PaymentDetails({ view }: { view: PaymentView }) {
         </div>
       )}
 
-      {view.status?.detail && (
-        <div className="px-6 py-3">
-          <Text size="small" className="text-ui-fg-subtle">
-            {view.status.detail}
-          </Text>
-        </div>
-      )}
       <VippsPaymentActions view={view} />
 
       <div className="flex flex-col gap-y-2 px-6 py-4">
