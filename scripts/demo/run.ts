@@ -18,7 +18,6 @@ import path from "node:path"
 import { freePort } from "../lib/free-port"
 import {
   freshDatabase,
-  medusaCommand,
   migrate,
   REPOSITORY_ROOT,
   type RunningMedusa,
@@ -28,7 +27,7 @@ import {
 import { forgetKeptDemo, KEPT_DATABASE, loadKeptDemo, saveKeptDemo } from "./keep"
 import { DEFAULT_RETURN_PATH, DemoOptionsError, parseDemoOptions, USAGE, type DemoOptions } from "./options"
 import { bold, green, red, step } from "./report"
-import type { DemoStore } from "./seed-store"
+import { seedDemoDatabase } from "./seed-command"
 import { printServing } from "./serve"
 import { simulatorCredentials, startDemoSimulator } from "./simulator"
 import { startStorefront, type RunningStorefront } from "./storefront"
@@ -132,7 +131,7 @@ async function main(): Promise<void> {
     ? kept.store
     : await step(
         "Store seeded: NOK region with Vipps MobilePay, warehouse, shipping option, product, admin user",
-        () => seed(env, logDir, admin),
+        () => seedDemoDatabase(env, logDir, admin),
         (s) =>
           `${s.productTitle} at ${s.unitPrice.toFixed(2)} NOK, shipping ${s.shippingPrice.toFixed(2)} NOK`,
       )
@@ -185,25 +184,6 @@ async function main(): Promise<void> {
   await new Promise<never>(() => {
     // Runs until Ctrl+C / SIGTERM (see the handlers below).
   })
-}
-
-/** `medusa exec scripts/demo/seed.ts`: the store and its admin login, written to store.json. */
-async function seed(
-  env: NodeJS.ProcessEnv,
-  logDir: string,
-  admin: { email: string; password: string },
-): Promise<DemoStore> {
-  const output = path.join(logDir, "store.json")
-  await medusaCommand(["exec", "scripts/demo/seed.ts"], {
-    env: {
-      ...env,
-      DEMO_SEED_OUTPUT: output,
-      DEMO_ADMIN_EMAIL: admin.email,
-      DEMO_ADMIN_PASSWORD: admin.password,
-    },
-    logFile: path.join(logDir, "seed.log"),
-  })
-  return JSON.parse(fs.readFileSync(output, "utf8")) as DemoStore
 }
 
 let stopping = false
