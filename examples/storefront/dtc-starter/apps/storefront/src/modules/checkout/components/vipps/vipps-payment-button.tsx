@@ -1,21 +1,17 @@
 "use client"
 
 /**
- * The Vipps MobilePay button for the starter's review step. In
- * src/modules/checkout/components/payment-button/index.tsx add a case before the default:
- *
- *   case isVippsMobilePay(paymentSession?.provider_id):
- *     return <VippsPaymentButton cart={cart} notReady={notReady} data-testid={dataTestId} />
- *
- * The review step's text above the button is where the shopper accepts the terms of sale, which must
- * happen before the payment is started.
+ * "Pay with Vipps" / "Pay with MobilePay": starts a fresh payment for the cart's total and sends the
+ * shopper to Vipps MobilePay (WEB_REDIRECT). Rendered by vipps-checkout.tsx, the review step's mount point.
+ * The review step's text above it (vipps-terms.tsx) is where the shopper accepts the terms of sale, which
+ * must happen before the payment is started.
  */
 import { startVippsMobilePayPayment } from "@lib/data/vipps"
 import { isVippsMobilePay, vippsMobilePayLabel } from "@lib/vipps"
 import type { HttpTypes } from "@medusajs/types"
-import { Button } from "@medusajs/ui"
 import ErrorMessage from "@modules/checkout/components/error-message"
 import { useState } from "react"
+import { Button } from "./ui"
 
 export default function VippsPaymentButton({
   cart,
