@@ -51,7 +51,8 @@ export default function VippsPaymentButton({
         isLoading={submitting}
         onClick={pay}
         data-testid={dataTestId}
-        className="bg-[#ff5b24] hover:bg-[#e54e1b]"
+        // Vipps MobilePay's brand colour; a style, so neither starter's button classes override it.
+        style={{ backgroundColor: "#ff5b24", color: "#fff" }}
       >
         {vippsMobilePayLabel(cart.currency_code)}
       </Button>
