@@ -138,13 +138,23 @@ if (unavailable) {
     }
 
     async function logIn(page: Page) {
-      await page.goto(`${medusa.url}/app/login`)
-      // The first load compiles the dashboard (development mode).
-      await page.locator('input[name="email"]').waitFor({ timeout: 180_000 })
       await page.fill('input[name="email"]', admin.email)
       await page.fill('input[name="password"]', admin.password)
       await page.click('button[type="submit"]')
       await page.waitForURL((url) => !url.pathname.includes("/login"), { timeout: 60_000 })
+    }
+
+    /** The order's page; logs in first when the dashboard asks for it. */
+    async function openOrder(page: Page, orderId: string) {
+      await page.goto(`${medusa.url}/app/orders/${orderId}`)
+      const widget = page.getByTestId("vipps-payment-widget")
+      const login = page.locator('input[name="email"]')
+      // The first load compiles the dashboard (development mode).
+      await widget.or(login).first().waitFor({ timeout: 180_000 })
+      if (await login.isVisible()) {
+        await logIn(page)
+        await page.goto(`${medusa.url}/app/orders/${orderId}`)
+      }
     }
 
     const exactly = (text: string) => new RegExp(`^\\s*${text}\\s*$`)
@@ -176,8 +186,7 @@ if (unavailable) {
         if (response.url().includes("/admin/") && response.status() >= 400)
           pageErrors.push(`${response.status()} ${response.url()}`)
       })
-      await logIn(page)
-      await page.goto(`${medusa.url}/app/orders/${orderId}`)
+      await openOrder(page, orderId)
 
       const widget = page.getByTestId("vipps-payment-widget")
       const status = page.getByTestId("vipps-payment-status")
@@ -218,6 +227,38 @@ if (unavailable) {
       await page.screenshot({ path: path.join(ARTIFACTS, "admin-2-captured.png"), fullPage: true })
       await widget.screenshot({ path: path.join(ARTIFACTS, "admin-2-captured-widget.png") })
 
+      expect(pageErrors).toEqual([])
+      await page.close()
+    })
+
+    it("releases a reservation from the widget after the merchant confirms, and Medusa cancels the payment", async () => {
+      const { orderId, reference } = await placeOrder()
+      const page = await context.newPage()
+      const pageErrors: string[] = []
+      page.on("pageerror", (error) => pageErrors.push(error.message))
+      await openOrder(page, orderId)
+      const status = page.getByTestId("vipps-payment-status")
+      await showsText(status, "Reserved")
+
+      // The prompt's "Keep it" changes nothing.
+      await page.getByTestId("vipps-release").click()
+      await page.getByRole("button", { name: "Keep it" }).click()
+      expect(sim.control.getPayment(reference)!.aggregate.cancelled).toBe(0)
+
+      await page.getByTestId("vipps-release").click()
+      await page.getByRole("button", { name: "Release", exact: true }).click()
+      await showsText(status, "Released")
+      expect(sim.control.getPayment(reference)!.aggregate).toMatchObject({ cancelled: 54800, captured: 0 })
+      // Medusa's own payment row agrees: cancelled, nothing left to capture.
+      await page
+        .getByRole("heading", { name: "Payments", exact: true })
+        .locator("xpath=ancestor::div[contains(@class, 'divide-y')][1]")
+        .getByText("Canceled", { exact: true })
+        .first()
+        .waitFor({ timeout: 30_000 })
+      expect(await page.getByTestId("vipps-payment-actions").count()).toBe(0)
+      expect(await page.getByRole("button", { name: "Capture payment" }).count()).toBe(0)
+      await page.screenshot({ path: path.join(ARTIFACTS, "admin-3-released.png"), fullPage: true })
       expect(pageErrors).toEqual([])
       await page.close()
     })
