@@ -182,11 +182,12 @@ if (unavailable) {
       const page = await context.newPage()
       const pageErrors: string[] = []
       page.on("pageerror", (error) => pageErrors.push(error.message))
+      await openOrder(page, orderId)
+      // From here on (logged in), every admin call of the page must succeed: the widget's with the JWT too.
       page.on("response", (response) => {
         if (response.url().includes("/admin/") && response.status() >= 400)
           pageErrors.push(`${response.status()} ${response.url()}`)
       })
-      await openOrder(page, orderId)
 
       const widget = page.getByTestId("vipps-payment-widget")
       const status = page.getByTestId("vipps-payment-status")

@@ -3,10 +3,14 @@ import type { AdminVippsPaymentResponse } from "../../api/admin/vipps/payments/[
 import type { AdminVippsReleaseResponse } from "../../api/admin/vipps/payments/[id]/release/route"
 import { sdk } from "./sdk"
 
-/** The plugin's view of one payment (`GET /admin/vipps/payments/:id`). */
-export function useVippsPayment(paymentId: string) {
+/**
+ * The plugin's view of one payment (`GET /admin/vipps/payments/:id`). `medusaVersion` changes with
+ * Medusa's own record of the payment, so a refund or capture made in Medusa's payment section reloads it.
+ */
+export function useVippsPayment(paymentId: string, medusaVersion = "") {
   return useQuery({
-    queryKey: ["vipps-payment", paymentId],
+    queryKey: ["vipps-payment", paymentId, medusaVersion],
+    placeholderData: (previous) => previous,
     queryFn: () =>
       sdk.client.fetch<AdminVippsPaymentResponse>(`/admin/vipps/payments/${encodeURIComponent(paymentId)}`),
   })

@@ -55,7 +55,14 @@ const VippsPaymentWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
 }
 
 function VippsPaymentCard({ payment }: { payment: AdminPayment }) {
-  const { data, error, isFetching, refetch } = useVippsPayment(payment.id)
+  // Medusa's record of the payment: when a capture, refund or cancel changes it, the panel reloads.
+  const medusaVersion = JSON.stringify([
+    payment.captured_at,
+    payment.canceled_at,
+    payment.captures?.length,
+    payment.refunds?.length,
+  ])
+  const { data, error, isFetching, refetch } = useVippsPayment(payment.id, medusaVersion)
   const view = data?.vipps_payment
   return (
     <Container className="divide-y p-0" data-testid="vipps-payment-widget">
