@@ -1,26 +1,9 @@
 import { Button, Hint, Input, Label, Text, toast, usePrompt } from "@medusajs/ui"
 import { useEffect, useId, useRef, useState } from "react"
-import { fromMinorUnits, toMinorUnits } from "../../lib/money"
+import { fromMinorUnits } from "../../lib/money"
 import type { PaymentView } from "../../api/admin/vipps/payments/[id]/route"
+import { parseCaptureAmount } from "../lib/capture-amount"
 import { useVippsPaymentActions } from "../lib/vipps-payments"
-
-const AMOUNT = /^\d+(?:[.,]\d{1,2})?$/
-
-/** The amount the merchant typed, in minor units, or why it cannot be captured. */
-export function parseCaptureAmount(
-  text: string,
-  currency: string,
-  uncaptured: number,
-): { minor: number } | { error: string } {
-  const trimmed = text.trim()
-  if (!AMOUNT.test(trimmed)) return { error: `Enter an amount like 100 or 100.50 (${currency}).` }
-  const minor = toMinorUnits(trimmed.replace(",", "."), currency)
-  if (minor <= 0) return { error: "The amount must be larger than zero." }
-  if (minor > uncaptured) {
-    return { error: `At most ${fromMinorUnits(uncaptured, currency)} ${currency} is left to capture.` }
-  }
-  return { minor }
-}
 
 /**
  * Capture an amount (prefilled with the uncaptured rest), capture the rest, or release it. Captures are
