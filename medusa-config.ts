@@ -9,7 +9,9 @@ loadEnv(process.env.NODE_ENV || "development", process.cwd())
 
 const apiBaseUrl = process.env.VIPPS_API_BASE_URL ?? "http://127.0.0.1:4010"
 const storefrontUrl = process.env.STOREFRONT_URL ?? "http://localhost:8000"
-const returnUrl = `${storefrontUrl}/checkout/vipps/return?reference={reference}&cart_id={cart_id}`
+const returnUrl =
+  process.env.VIPPS_RETURN_URL ??
+  `${storefrontUrl}/checkout/vipps/return?reference={reference}&cart_id={cart_id}`
 
 const common = {
   apiBaseUrl,

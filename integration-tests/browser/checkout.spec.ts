@@ -25,7 +25,8 @@ type OrderRow = {
 }
 
 const unavailable = ensureChromium()
-const SCREENSHOT = path.resolve(__dirname, "..", "..", ".tmp", "browser-checkout.png")
+const ARTIFACTS = path.join(__dirname, "artifacts")
+const SCREENSHOT = path.join(ARTIFACTS, "checkout-confirmation.png")
 
 if (unavailable) {
   // No silent skip: .ci/run installs Debian's chromium, so a machine without it is a broken setup.
@@ -120,6 +121,12 @@ if (unavailable) {
         })
         const expectedTotal = 2 * DEMO_PRODUCT.price + DEMO_SHIPPING.price
         expect(await page.locator("#amount").innerText()).toBe(`${expectedTotal.toFixed(2)} NOK`)
+        // The landing page fits a 390 px phone: nothing overflows sideways.
+        await page.setViewportSize({ width: 390, height: 844 })
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0)
+        fs.mkdirSync(ARTIFACTS, { recursive: true })
+        await page.screenshot({ path: path.join(ARTIFACTS, "landing-390.png") })
+        await page.setViewportSize({ width: 900, height: 820 })
         const payment = sim.current.control.payments().at(-1)!
         expect(sim.current.control.payments()).toHaveLength(paymentsBefore + 1)
         expect(payment.state).toBe("CREATED")

@@ -1,4 +1,4 @@
-import net from "node:net"
+import { freePort } from "../../scripts/lib/free-port"
 import { poll } from "./poll"
 import { RunningSimulator, startSimulator } from "../../src/simulator"
 import { VippsClient } from "../../src/lib/vipps/client"
@@ -20,17 +20,6 @@ export const DENMARK = {
   msn: "654321",
   currencies: ["DKK" as const, "EUR" as const],
   name: "Demo Store Denmark",
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Which registration of medusa-config.ts uses which sales unit and which env var holds its webhook secret. */

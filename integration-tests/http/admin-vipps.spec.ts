@@ -2,38 +2,15 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { useSimulator } from "../helpers/simulator"
+import type { PaymentView } from "../../src/api/admin/vipps/payments/[id]/route"
+import type { AdminVippsReleaseResponse } from "../../src/api/admin/vipps/payments/[id]/release/route"
 
 jest.setTimeout(120_000)
 
 const sim = useSimulator()
 const DAY_MS = 24 * 3600 * 1000
 
-type Money = { currency: string; value: number; decimal: string }
-type View = {
-  payment_id: string
-  reference: string
-  medusa: { amount: Money; captured: Money; refunded: Money; canceled_at: string | null }
-  vipps: {
-    state: string
-    psp_reference: string
-    authorized: Money
-    captured: Money
-    refunded: Money
-    cancelled: Money
-    capturable: Money
-  } | null
-  events: { name: string; amount: Money; timestamp: string; success: boolean; by_api: boolean }[]
-  capture_deadline: {
-    at: string
-    basis: string
-    authorized_at: string
-    days_left: number
-    passed: boolean
-  } | null
-  outside_medusa: unknown
-  discrepancies: { kind: string; message: string }[]
-  error: string | null
-}
+type View = PaymentView
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
@@ -151,7 +128,7 @@ medusaIntegrationTestRunner({
         days_left: 13,
         passed: false,
       })
-      expect(Date.parse(v.capture_deadline!.at) - Date.parse(v.capture_deadline!.authorized_at)).toBe(
+      expect(Date.parse(v.capture_deadline!.at) - Date.parse(v.capture_deadline!.authorized_at!)).toBe(
         14 * DAY_MS,
       )
     })
@@ -219,6 +196,101 @@ medusaIntegrationTestRunner({
         validateStatus: () => true,
       })
       expect(missing.status).toBe(404)
+    })
+
+    const release = async (paymentId: string, headers = admin) => {
+      const answer = await api.post(
+        `/admin/vipps/payments/${paymentId}/release`,
+        {},
+        {
+          ...headers,
+          validateStatus: () => true,
+        },
+      )
+      return answer as { status: number; data: AdminVippsReleaseResponse }
+    }
+
+    it("captures in parts through Medusa's capture and names the state in the merchant's words after each", async () => {
+      const { paymentId, reference } = await paidOrder()
+      const reserved = await view(paymentId)
+      expect(reserved.status?.label).toBe("Reserved")
+      expect(reserved.actions).toEqual({
+        uncaptured: { currency: "NOK", value: 49900, decimal: "499.00" },
+        can_capture: true,
+        can_release: true,
+      })
+
+      await api.post(`/admin/payments/${paymentId}/capture`, { amount: 100 }, admin)
+      const partly = await view(paymentId)
+      expect(partly.status?.label).toBe("Partly captured")
+      expect(partly.vipps?.state).toBe("AUTHORIZED")
+      expect(partly.actions.uncaptured.decimal).toBe("399.00")
+
+      await api.post(`/admin/payments/${paymentId}/capture`, { amount: 399 }, admin)
+      const captured = await view(paymentId)
+      expect(captured.status).toEqual({ label: "Captured", tone: "green", detail: null })
+      expect(captured.actions).toMatchObject({ can_capture: false, can_release: false })
+      expect(captured.medusa.captured.value).toBe(49900)
+      expect(sim.current.control.getPayment(reference)!.aggregate.captured).toBe(49900)
+
+      await api.post(`/admin/payments/${paymentId}/refund`, { amount: 99 }, admin)
+      expect((await view(paymentId)).status?.label).toBe("Partly refunded")
+      await api.post(`/admin/payments/${paymentId}/refund`, { amount: 400 }, admin)
+      expect((await view(paymentId)).status?.label).toBe("Refunded")
+
+      // Nothing is reserved any more: a release changes nothing.
+      const refused = await release(paymentId)
+      expect(refused.status).toBe(400)
+      expect(sim.current.control.getPayment(reference)!.aggregate.cancelled).toBe(0)
+    })
+
+    it("releases the uncaptured rest of a partly captured payment once, however often it is asked", async () => {
+      const { paymentId, reference } = await paidOrder()
+      await api.post(`/admin/payments/${paymentId}/capture`, { amount: 200 }, admin)
+
+      // A double submit: both requests arrive; one releases, the other finds nothing left.
+      const answers = await Promise.all([release(paymentId), release(paymentId)])
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 400])
+      const released = answers.find((a) => a.status === 200)!.data
+      expect(released).toEqual({
+        payment_id: paymentId,
+        scope: "rest",
+        released: { currency: "NOK", value: 29900, decimal: "299.00" },
+      })
+      const simulated = sim.current.control.getPayment(reference)!
+      expect(simulated.aggregate).toMatchObject({ captured: 20000, cancelled: 29900 })
+      expect(simulated.events.filter((e) => e.name === "CANCELLED")).toHaveLength(1)
+
+      const v = await view(paymentId)
+      expect(v.status).toEqual({
+        label: "Captured",
+        tone: "green",
+        detail: "The uncaptured rest was released.",
+      })
+      expect(v.medusa).toMatchObject({ captured: { value: 20000 }, canceled_at: null })
+      expect(v.actions).toMatchObject({ can_capture: false, can_release: false })
+      expect(v.discrepancies).toEqual([])
+    })
+
+    it("releases a payment with nothing captured through Medusa's own cancel", async () => {
+      const { paymentId, reference } = await paidOrder()
+      const answer = await release(paymentId)
+      expect(answer.status).toBe(200)
+      expect(answer.data).toMatchObject({ scope: "payment", released: { value: 49900 } })
+      expect(sim.current.control.getPayment(reference)!.aggregate.cancelled).toBe(49900)
+      const v = await view(paymentId)
+      expect(v.medusa.canceled_at).not.toBeNull()
+      expect(v.status?.label).toBe("Released")
+      expect(v.discrepancies).toEqual([])
+      expect(v.actions).toMatchObject({ can_capture: false, can_release: false })
+      expect((await release(paymentId)).status).toBe(400)
+    })
+
+    it("refuses a release without an admin session and for payments that are not Vipps MobilePay's", async () => {
+      const { paymentId, reference } = await paidOrder()
+      expect((await release(paymentId, { headers: {} })).status).toBe(401)
+      expect((await release("pay_01JXXXXXXXXXXXXXXXXXXXXXXX")).status).toBe(404)
+      expect(sim.current.control.getPayment(reference)!.aggregate.cancelled).toBe(0)
     })
   },
 })

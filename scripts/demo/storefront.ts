@@ -185,7 +185,9 @@ async function returnPage() {
   for (;;) {
     let payment
     try {
-      ;({ payment } = await api("/store/vipps/payments/" + encodeURIComponent(reference)))
+      // vipps_token (added to the return URL by the plugin) proves this page may learn the cart and order.
+      const token = params.get("vipps_token")
+      ;({ payment } = await api("/store/vipps/payments/" + encodeURIComponent(reference) + (token ? "?token=" + encodeURIComponent(token) : "")))
     } catch (error) {
       return fail("Something went wrong", error.message)
     }

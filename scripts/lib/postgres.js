@@ -5,9 +5,9 @@
  */
 const { Client } = require("pg")
 const fs = require("node:fs")
-const net = require("node:net")
 const os = require("node:os")
 const path = require("node:path")
+const { freePort } = require("./free-port")
 
 function configuredServer(env = process.env) {
   if (env.DATABASE_URL) {
@@ -38,18 +38,6 @@ async function answers(server) {
   } finally {
     await client.end().catch(() => {})
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /**

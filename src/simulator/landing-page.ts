@@ -31,14 +31,19 @@ function page(title: string, content: string, brand = "Vipps MobilePay"): string
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
+*{box-sizing:border-box}
 body{font-family:system-ui,sans-serif;background:#f5f5f7;margin:0;padding:2rem}
 main{max-width:28rem;margin:auto;background:#fff;border-radius:12px;padding:2rem;box-shadow:0 2px 12px #0001}
-h1{font-size:1.25rem;margin-top:0}.amount{font-size:2rem;font-weight:700;margin:.5rem 0}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{color:#666}
+h1{font-size:1.25rem;margin-top:0;overflow-wrap:anywhere}.amount{font-size:2rem;font-weight:700;margin:.5rem 0}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.25rem 1rem}dt{color:#666}
+dd{margin:0;min-width:0;overflow-wrap:anywhere}
 .actions{display:flex;gap:1rem;margin-top:1.5rem}.actions form{flex:1}
-button{width:100%;padding:.75rem;font-size:1rem;border-radius:8px;border:0;cursor:pointer}
+button{width:100%;min-height:3rem;padding:.75rem;font-size:1rem;border-radius:8px;border:0;cursor:pointer}
 #approve{background:#ff5b24;color:#fff}#reject{background:#e5e5ea}
 .note{color:#666;font-size:.85rem;margin-top:1.5rem}
+/* Phones (390 px and narrower): less padding, labels above their values, long references wrap. */
+@media (max-width:480px){body{padding:1rem .75rem}main{padding:1.25rem}dl{grid-template-columns:minmax(0,1fr);gap:0}
+dt{margin-top:.6rem;font-size:.85rem}.actions{gap:.75rem}}
 </style>
 </head>
 <body>

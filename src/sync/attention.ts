@@ -26,7 +26,8 @@ export type Attention = {
   medusa?: { captured: number; refunded: number; currency: string }
 }
 
-type SessionRow = {
+/** The payment-session fields a flag is written with. */
+export type SessionRow = {
   id: string
   amount: unknown
   currency_code: string

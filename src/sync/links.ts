@@ -25,3 +25,10 @@ export function orderOfCollection(container: MedusaContainer, paymentCollectionI
 export function orderOfCart(container: MedusaContainer, cartId: string) {
   return first<string>(container, "order_cart", "order_id", { cart_id: cartId })
 }
+
+export async function cartOfSession(container: MedusaContainer, sessionId: string) {
+  const collectionId = await first<string>(container, "payment_session", "payment_collection_id", {
+    id: sessionId,
+  })
+  return collectionId ? cartOfCollection(container, collectionId) : undefined
+}

@@ -6,7 +6,7 @@ import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import { RECORDED_FROM_VIPPS } from "../providers/vipps/guard"
 import { remainingToCapture, withPayment } from "../providers/vipps/payment-state"
 import { isVippsSessionData } from "../providers/vipps/session-data"
-import { flagForStaff } from "./attention"
+import { flagForStaff, type SessionRow } from "./attention"
 
 type Row = { amount: unknown }
 type PaymentRow = {
@@ -17,14 +17,7 @@ type PaymentRow = {
   captured_at?: Date | string | null
   captures?: Row[] | null
   refunds?: Row[] | null
-  payment_session?: {
-    id: string
-    amount: unknown
-    currency_code: string
-    status: string
-    data: Record<string, unknown>
-    metadata?: Record<string, unknown> | null
-  } | null
+  payment_session?: SessionRow | null
 }
 
 function minorSum(rows: Row[] | null | undefined, currency: string): number {

@@ -1,84 +1,19 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, AdminPayment, DetailWidgetProps } from "@medusajs/framework/types"
 import { Alert, Button, Container, Copy, Heading, StatusBadge, Text } from "@medusajs/ui"
-import { type ReactNode, useCallback, useEffect, useState } from "react"
+import type { ReactNode } from "react"
+import type { Money, PaymentView } from "../../api/admin/vipps/payments/[id]/route"
+import { VippsPaymentActions } from "../components/vipps-payment-actions"
+import { useVippsPayment } from "../lib/vipps-payments"
 
 /**
- * Order details, side column: the Vipps MobilePay payment as Vipps MobilePay holds it (state, references,
- * authorized / captured / refunded / cancelled amounts, event log, capture deadline) and a warning when
- * Medusa and Vipps MobilePay disagree. Read-only: capture, refund and cancel stay Medusa's own actions.
- * Data: GET /admin/vipps/payments/:id (src/api/admin/vipps/payments/[id]/route.ts).
+ * Order details, side column: the Vipps MobilePay payment in the merchant's words (Reserved, Partly
+ * captured, …) with the ePayment state beside it, references, authorized / captured / refunded / cancelled
+ * amounts on both sides, the event log, the capture deadline, a warning when Medusa and Vipps MobilePay
+ * disagree — and the actions: capture an amount, capture the rest, release the rest. Refunds stay in
+ * Medusa's payment section. Data: GET /admin/vipps/payments/:id (src/api/admin/vipps/payments/[id]/route.ts)
+ * through Medusa's JS SDK (src/admin/lib/sdk.ts).
  */
-
-type Money = { currency: string; value: number; decimal: string }
-type PaymentView = {
-  payment_id: string
-  provider_id: string
-  reference: string
-  currency: string
-  medusa: {
-    amount: Money
-    captured: Money
-    refunded: Money
-    captured_at: string | null
-    canceled_at: string | null
-  }
-  vipps: {
-    state: string
-    psp_reference: string
-    amount: Money
-    authorized: Money
-    captured: Money
-    refunded: Money
-    cancelled: Money
-    capturable: Money
-    capture_guaranteed_until: string | null
-  } | null
-  events: {
-    name: string
-    amount: Money
-    timestamp: string
-    psp_reference: string
-    success: boolean
-    by_api: boolean
-  }[]
-  capture_deadline: {
-    at: string
-    basis: "captureGuaranteedUntil" | "norway-180-days" | "denmark-finland-14-days"
-    authorized_at: string | null
-    days_left: number
-    passed: boolean
-  } | null
-  discrepancies: { kind: string; message: string }[]
-  error: string | null
-}
-
-/** The dashboard defines process.env.BACKEND_URL for extensions; "/" (same origin) otherwise. */
-function backendUrl(): string {
-  try {
-    return (process.env.BACKEND_URL || "").replace(/\/+$/, "")
-  } catch {
-    return ""
-  }
-}
-
-async function fetchView(paymentId: string): Promise<PaymentView> {
-  const response = await fetch(`${backendUrl()}/admin/vipps/payments/${encodeURIComponent(paymentId)}`, {
-    credentials: "include",
-    headers: { accept: "application/json" },
-  })
-  const body = await response.json().catch(() => ({}))
-  if (!response.ok) throw new Error(body?.message ?? `HTTP ${response.status}`)
-  return body.vipps_payment as PaymentView
-}
-
-const STATE_COLOR: Record<string, "green" | "orange" | "red" | "grey"> = {
-  AUTHORIZED: "green",
-  CREATED: "orange",
-  ABORTED: "red",
-  EXPIRED: "grey",
-  TERMINATED: "grey",
-}
 
 const EVENT_LABEL: Record<string, string> = {
   CREATED: "Payment created",
@@ -120,52 +55,47 @@ const VippsPaymentWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
 }
 
 function VippsPaymentCard({ payment }: { payment: AdminPayment }) {
-  const [view, setView] = useState<PaymentView | null>(null)
-  const [failure, setFailure] = useState<string | null>(null)
-  const [loading, setLoading] = useState(true)
-  // Reload whenever Medusa's own view of the payment changes (after a capture, refund or cancel).
-  const version = JSON.stringify([
+  // Medusa's record of the payment: when a capture, refund or cancel changes it, the panel reloads.
+  const medusaVersion = JSON.stringify([
     payment.captured_at,
     payment.canceled_at,
+    payment.captures?.length,
     payment.refunds?.length,
-    (payment.data as { aggregate?: unknown } | undefined)?.aggregate,
   ])
-
-  const load = useCallback(async () => {
-    setLoading(true)
-    try {
-      setView(await fetchView(payment.id))
-      setFailure(null)
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error))
-    } finally {
-      setLoading(false)
-    }
-  }, [payment.id])
-
-  useEffect(() => {
-    void load()
-  }, [load, version])
-
-  const state = view?.vipps?.state
+  const { data, error, isFetching, refetch } = useVippsPayment(payment.id, medusaVersion)
+  const view = data?.vipps_payment
   return (
     <Container className="divide-y p-0" data-testid="vipps-payment-widget">
-      <div className="flex items-center justify-between gap-x-2 px-6 py-4">
-        <Heading level="h2">Vipps MobilePay</Heading>
-        <div className="flex items-center gap-x-2">
-          {state && <StatusBadge color={STATE_COLOR[state] ?? "grey"}>{state}</StatusBadge>}
-          <Button size="small" variant="secondary" onClick={() => void load()} isLoading={loading}>
+      <div className="flex flex-col gap-y-2 px-6 py-4">
+        <div className="flex items-center justify-between gap-x-2">
+          <Heading level="h2">Vipps MobilePay</Heading>
+          <Button size="small" variant="secondary" onClick={() => void refetch()} isLoading={isFetching}>
             Refresh
           </Button>
         </div>
+        {view?.status && (
+          <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            <StatusBadge color={view.status.tone} data-testid="vipps-payment-status">
+              {view.status.label}
+            </StatusBadge>
+            <Text size="xsmall" className="text-ui-fg-muted" data-testid="vipps-api-state">
+              ePayment state {view.vipps?.state}
+            </Text>
+          </div>
+        )}
+        {view?.status?.detail && (
+          <Text size="small" className="text-ui-fg-subtle">
+            {view.status.detail}
+          </Text>
+        )}
       </div>
 
-      {failure && (
+      {error && (
         <div className="px-6 py-4">
-          <Alert variant="error">Could not load the Vipps MobilePay payment: {failure}</Alert>
+          <Alert variant="error">Could not load the Vipps MobilePay payment: {error.message}</Alert>
         </div>
       )}
-      {!view && !failure && (
+      {!view && !error && (
         <div className="px-6 py-4">
           <Text size="small" className="text-ui-fg-subtle">
             Loading…
@@ -205,6 +135,8 @@ function PaymentDetails({ view }: { view: PaymentView }) {
           <Alert variant="error">{view.error}</Alert>
         </div>
       )}
+
+      <VippsPaymentActions view={view} />
 
       <div className="flex flex-col gap-y-2 px-6 py-4">
         <Row label="Reference">
@@ -281,7 +213,7 @@ function PaymentDetails({ view }: { view: PaymentView }) {
           </ol>
         )}
         <Text size="xsmall" className="mt-2 text-ui-fg-muted">
-          Capture, refund and cancel from the order's payment section; Medusa sends them to Vipps MobilePay.
+          Captures and releases here are recorded by Medusa; refund from the order's payment section.
         </Text>
       </div>
     </>

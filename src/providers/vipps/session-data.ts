@@ -64,8 +64,8 @@ export type VippsSessionData = {
   pspReference?: string
   /** Long-living payments: when Vipps MobilePay expires the payment. */
   expiresAt?: string
-  /** Movements Vipps MobilePay holds that were made outside Medusa (e.g. in the business portal), minor units. */
-  outsideMedusa?: { refundedAmount: number; cancelledAmount: number; currency: string }
+  /** Until when Vipps MobilePay guarantees the reservation can be captured (ePayment 1.8). */
+  captureGuaranteedUntil?: string
   /** Set when the payment ended without approval, in words a shopper understands. */
   failureReason?: string
 }

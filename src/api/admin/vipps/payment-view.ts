@@ -1,5 +1,8 @@
 import { fromMinorUnits, isSupportedCurrency } from "../../../lib/money"
 import type { GetPaymentResponse, PaymentEvent } from "../../../lib/vipps/schemas"
+import { merchantState, type MerchantState } from "./merchant-state"
+
+export type { MerchantState, MerchantStateLabel } from "./merchant-state"
 
 /**
  * What the admin sees of one Vipps MobilePay payment: Vipps MobilePay's own numbers next to Medusa's,
@@ -56,8 +59,17 @@ export type CaptureDeadline = {
 }
 
 export type Discrepancy = {
-  kind: "captured" | "refunded" | "cancelled" | "amount" | "state" | "outside_medusa"
+  kind: "captured" | "refunded" | "cancelled" | "amount" | "state"
   message: string
+}
+
+/** What the order page may still do with the payment. */
+export type PaymentActions = {
+  /** Still capturable on both sides: Vipps MobilePay's reservation and Medusa's uncaptured amount. */
+  uncaptured: Money
+  can_capture: boolean
+  /** Release (cancel) the uncaptured rest of the reservation. */
+  can_release: boolean
 }
 
 export type PaymentView = {
@@ -65,11 +77,13 @@ export type PaymentView = {
   provider_id: string
   reference: string
   currency: string
+  /** The merchant's word for the payment (Reserved, Partly captured, …); `vipps.state` is the API's. */
+  status: MerchantState | null
+  actions: PaymentActions
   medusa: MedusaSide
   vipps: VippsSide | null
   events: TimelineEvent[]
   capture_deadline: CaptureDeadline | null
-  outside_medusa: { refunded: Money; cancelled: Money } | null
   discrepancies: Discrepancy[]
   /** Why Vipps MobilePay's side is missing or incomplete (never holds secrets). */
   error: string | null
@@ -87,8 +101,6 @@ export type PaymentFacts = {
     capturedAt: Date | string | null
     canceledAt: Date | string | null
   }
-  /** `data.outsideMedusa` as the sync step stores it (minor units). */
-  outsideMedusa?: { refundedAmount?: number; cancelledAmount?: number } | null
   vipps?: GetPaymentResponse
   events?: PaymentEvent[]
   error?: string
@@ -163,15 +175,6 @@ export function buildPaymentView(facts: PaymentFacts): PaymentView {
     captured_at: iso(facts.medusa.capturedAt),
     canceled_at: iso(facts.medusa.canceledAt),
   }
-  const outside =
-    facts.outsideMedusa &&
-    ((facts.outsideMedusa.refundedAmount ?? 0) > 0 || (facts.outsideMedusa.cancelledAmount ?? 0) > 0)
-      ? {
-          refunded: m(facts.outsideMedusa.refundedAmount ?? 0),
-          cancelled: m(facts.outsideMedusa.cancelledAmount ?? 0),
-        }
-      : null
-
   const events: TimelineEvent[] = (facts.events ?? [])
     .map((e) => ({
       name: e.name,
@@ -182,6 +185,11 @@ export function buildPaymentView(facts: PaymentFacts): PaymentView {
       by_api: !!e.idempotencyKey,
     }))
     .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp))
+
+  // Releases sent with an Idempotency-Key came from Medusa or this plugin, never from the business portal.
+  const cancelledByMedusa = events
+    .filter((e) => e.name === "CANCELLED" && e.success && e.by_api)
+    .reduce((total, e) => total + e.amount.value, 0)
 
   let vipps: VippsSide | null = null
   const discrepancies: Discrepancy[] = []
@@ -200,41 +208,49 @@ export function buildPaymentView(facts: PaymentFacts): PaymentView {
       capturable: m(Math.max(0, capturable)),
       capture_guaranteed_until: facts.vipps.captureGuaranteedUntil ?? null,
     }
-    const outsideCancelled = (facts.outsideMedusa?.cancelledAmount ?? 0) > 0
-    // A release the sync already attributed to the business portal is reported once, below.
-    discrepancies.push(
-      ...compare(medusa, vipps).filter(
-        (d) => !(outsideCancelled && d.kind === "cancelled" && !medusa.canceled_at),
-      ),
-    )
   }
-  if (outside) {
-    discrepancies.push({
-      kind: "outside_medusa",
-      message: `Vipps MobilePay reports money movements made outside Medusa (e.g. in the business portal): refunded ${show(outside.refunded)}, cancelled ${show(outside.cancelled)}. Medusa's order totals do not include them.`,
-    })
-  }
+  // Movements made outside Medusa become Medusa rows through the sync: what is left here is a disagreement.
+  if (vipps) discrepancies.push(...compare(medusa, vipps, cancelledByMedusa))
   const deadline =
     facts.vipps && vipps && vipps.capturable.value > 0
       ? captureDeadline(facts.vipps, facts.events ?? [], facts.now)
       : null
 
+  const status = vipps
+    ? merchantState({
+        state: vipps.state,
+        authorized: vipps.authorized.value,
+        captured: vipps.captured.value,
+        refunded: vipps.refunded.value,
+        cancelled: vipps.cancelled.value,
+        deadlinePassed: !!deadline?.passed,
+      })
+    : null
+  const uncaptured =
+    vipps && vipps.state === "AUTHORIZED" && !medusa.canceled_at
+      ? Math.max(0, Math.min(vipps.capturable.value, medusa.amount.value - medusa.captured.value))
+      : 0
   return {
     payment_id: facts.paymentId,
     provider_id: facts.providerId,
     reference: facts.reference,
     currency,
+    status,
+    actions: {
+      uncaptured: m(uncaptured),
+      can_capture: uncaptured > 0,
+      can_release: uncaptured > 0,
+    },
     medusa,
     vipps,
     events,
     capture_deadline: deadline,
-    outside_medusa: outside,
     discrepancies,
     error: facts.error ?? null,
   }
 }
 
-function compare(medusa: MedusaSide, vipps: VippsSide): Discrepancy[] {
+function compare(medusa: MedusaSide, vipps: VippsSide, cancelledByMedusa: number): Discrepancy[] {
   const found: Discrepancy[] = []
   if (vipps.state !== "AUTHORIZED") {
     found.push({
@@ -266,10 +282,12 @@ function compare(medusa: MedusaSide, vipps: VippsSide): Discrepancy[] {
       message: `Medusa cancelled the payment, but Vipps MobilePay still reserves ${show(vipps.capturable)}.`,
     })
   }
-  if (!medusa.canceled_at && vipps.cancelled.value > 0) {
+  // Releasing the uncaptured rest of a partly captured payment leaves Medusa's payment open by design.
+  const releasedElsewhere = vipps.cancelled.value - (medusa.captured.value > 0 ? cancelledByMedusa : 0)
+  if (!medusa.canceled_at && releasedElsewhere > 0) {
     found.push({
       kind: "cancelled",
-      message: `Vipps MobilePay released ${show(vipps.cancelled)} of the reservation; Medusa has not cancelled the payment.`,
+      message: `Vipps MobilePay released ${show(money(releasedElsewhere, vipps.cancelled.currency))} of the reservation; Medusa has not cancelled the payment.`,
     })
   }
   return found

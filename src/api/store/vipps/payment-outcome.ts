@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { SHOPPER_MESSAGES } from "../../../providers/vipps/errors"
 import type { VippsSessionData } from "../../../providers/vipps/session-data"
+import { cartOfSession, orderOfCart } from "../../../sync/links"
 
 export type ShopperStatus = "pending" | "authorized" | "failed"
 
@@ -17,33 +17,6 @@ export type PaymentOutcome = {
 type StoredPayment = { sessionId: string; status: string; data: VippsSessionData }
 
 const GENERIC_FAILURE = "The payment did not go through. You can try again or choose another payment method."
-
-async function cartOfSession(container: MedusaContainer, sessionId: string): Promise<string | undefined> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: sessions } = await query.graph({
-    entity: "payment_session",
-    fields: ["payment_collection_id"],
-    filters: { id: sessionId },
-  })
-  const collectionId = (sessions[0] as { payment_collection_id?: string } | undefined)?.payment_collection_id
-  if (!collectionId) return undefined
-  const { data: links } = await query.graph({
-    entity: "cart_payment_collection",
-    fields: ["cart_id"],
-    filters: { payment_collection_id: collectionId },
-  })
-  return (links[0] as { cart_id?: string } | undefined)?.cart_id
-}
-
-async function orderOfCart(container: MedusaContainer, cartId: string): Promise<string | undefined> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order_cart",
-    fields: ["order_id"],
-    filters: { cart_id: cartId },
-  })
-  return (data[0] as { order_id?: string } | undefined)?.order_id
-}
 
 /**
  * The outcome from Medusa's own rows, without asking Vipps MobilePay: authorized once the session is

@@ -128,15 +128,9 @@ describe("buildPaymentView", () => {
     )
   })
 
-  it("reports movements the sync found outside Medusa once, and no deadline when nothing is reserved", () => {
-    const view = buildPaymentView(
-      facts({
-        vipps: vipps({}, { cancelled: 49900 }),
-        outsideMedusa: { refundedAmount: 0, cancelledAmount: 49900 },
-      }),
-    )
-    expect(view.discrepancies.map((d) => d.kind)).toEqual(["outside_medusa"])
-    expect(view.outside_medusa?.cancelled.decimal).toBe("499.00")
+  it("reports a release Medusa has not recorded, and no deadline when nothing is reserved", () => {
+    const view = buildPaymentView(facts({ vipps: vipps({}, { cancelled: 49900 }) }))
+    expect(view.discrepancies.map((d) => d.kind)).toEqual(["cancelled"])
     expect(view.capture_deadline).toBeNull()
   })
 
@@ -151,5 +145,77 @@ describe("buildPaymentView", () => {
     expect(view.medusa.amount.decimal).toBe("499.00")
     expect(view.error).toBe("unreachable")
     expect(view.discrepancies).toEqual([])
+  })
+
+  it("names the state in the merchant's words and offers what is left on both sides", () => {
+    const partly = buildPaymentView(
+      facts({
+        medusa: { amount: 49900, captured: 20000, refunded: 0, capturedAt: null, canceledAt: null },
+        vipps: vipps({}, { captured: 20000 }),
+      }),
+    )
+    expect(partly.status?.label).toBe("Partly captured")
+    expect(partly.actions).toEqual({
+      uncaptured: { currency: "NOK", value: 29900, decimal: "299.00" },
+      can_capture: true,
+      can_release: true,
+    })
+    const captured = buildPaymentView(
+      facts({
+        medusa: { amount: 49900, captured: 49900, refunded: 0, capturedAt: authorizedAt, canceledAt: null },
+        vipps: vipps({}, { captured: 49900 }),
+      }),
+    )
+    expect(captured.status?.label).toBe("Captured")
+    expect(captured.actions).toMatchObject({ can_capture: false, can_release: false })
+    expect(captured.actions.uncaptured.value).toBe(0)
+  })
+
+  it("offers no more than Medusa still has uncaptured, and nothing for a cancelled payment", () => {
+    const view = buildPaymentView(
+      facts({
+        medusa: { amount: 49900, captured: 30000, refunded: 0, capturedAt: null, canceledAt: null },
+        vipps: vipps({}, { captured: 20000 }),
+      }),
+    )
+    expect(view.actions.uncaptured.value).toBe(19900)
+    const cancelled = buildPaymentView(
+      facts({
+        medusa: { amount: 49900, captured: 0, refunded: 0, capturedAt: null, canceledAt: authorizedAt },
+      }),
+    )
+    expect(cancelled.actions).toMatchObject({ can_capture: false, can_release: false })
+  })
+
+  it("does not call a release of the uncaptured rest made through Medusa a disagreement", () => {
+    const released: PaymentEvent = {
+      reference: "r",
+      pspReference: "p4",
+      name: "CANCELLED",
+      amount: { currency: "NOK", value: 29900 },
+      timestamp: "2026-03-03T10:00:00Z",
+      success: true,
+      idempotencyKey: "cancel-rest-pay_1",
+    }
+    const medusa = { amount: 49900, captured: 20000, refunded: 0, capturedAt: null, canceledAt: null }
+    const vippsSide = vipps({}, { captured: 20000, cancelled: 29900 })
+    const view = buildPaymentView(
+      facts({
+        medusa,
+        vipps: vippsSide,
+        events: [...events, released],
+      }),
+    )
+    expect(view.discrepancies).toEqual([])
+    expect(view.status).toEqual({
+      label: "Captured",
+      tone: "green",
+      detail: "The uncaptured rest was released.",
+    })
+    // The same release from the business portal (no Idempotency-Key) is reported.
+    const portal = buildPaymentView(
+      facts({ medusa, vipps: vippsSide, events: [...events, { ...released, idempotencyKey: undefined }] }),
+    )
+    expect(portal.discrepancies.map((d) => d.kind)).toEqual(["cancelled"])
   })
 })

@@ -1,21 +1,17 @@
 "use client"
 
 /**
- * The Vipps MobilePay button for the starter's review step. In
- * src/modules/checkout/components/payment-button/index.tsx add a case before the default:
- *
- *   case isVippsMobilePay(paymentSession?.provider_id):
- *     return <VippsPaymentButton cart={cart} notReady={notReady} data-testid={dataTestId} />
- *
- * The review step's text above the button is where the shopper accepts the terms of sale, which must
- * happen before the payment is started.
+ * "Pay with Vipps" / "Pay with MobilePay": starts a fresh payment for the cart's total and sends the
+ * shopper to Vipps MobilePay (WEB_REDIRECT). Rendered by vipps-checkout.tsx, the review step's mount point.
+ * The review step's text above it (vipps-terms.tsx) is where the shopper accepts the terms of sale, which
+ * must happen before the payment is started.
  */
 import { startVippsMobilePayPayment } from "@lib/data/vipps"
 import { isVippsMobilePay, vippsMobilePayLabel } from "@lib/vipps"
 import type { HttpTypes } from "@medusajs/types"
-import { Button } from "@medusajs/ui"
 import ErrorMessage from "@modules/checkout/components/error-message"
 import { useState } from "react"
+import { Button } from "./ui"
 
 export default function VippsPaymentButton({
   cart,
@@ -55,7 +51,8 @@ export default function VippsPaymentButton({
         isLoading={submitting}
         onClick={pay}
         data-testid={dataTestId}
-        className="bg-[#ff5b24] hover:bg-[#e54e1b]"
+        // Vipps MobilePay's brand colour; a style, so neither starter's button classes override it.
+        style={{ backgroundColor: "#ff5b24", color: "#fff" }}
       >
         {vippsMobilePayLabel(cart.currency_code)}
       </Button>

@@ -1,8 +1,9 @@
 "use server"
 
 /**
- * Server actions for Vipps MobilePay in the Next.js starter (copy to src/lib/data/vipps.ts). They use
- * the starter's `sdk` (publishable key from NEXT_PUBLIC_MEDUSA_PUBLISHABLE_KEY) and auth headers.
+ * Server actions for Vipps MobilePay (copy to src/lib/data/vipps.ts). They use the starter's `sdk`
+ * (src/lib/config.ts: backend URL and publishable key from the env, see .env.vipps.example) and its auth
+ * headers.
  */
 import { sdk } from "@lib/config"
 import { getAuthHeaders, getCacheTag } from "@lib/data/cookies"
@@ -42,11 +43,23 @@ export async function startVippsMobilePayPayment(
   return session.data as VippsSessionData
 }
 
-/** What became of the payment: the return page and the QR / push screens poll this. */
-export async function getVippsMobilePayStatus(reference: string): Promise<VippsPaymentStatus> {
+/**
+ * What became of the payment: the return page and the QR / push screens poll this. `token` is the
+ * `vipps_token` the plugin added to the return URL: with it the answer also names the cart and order,
+ * even in a browser that does not hold the cart cookie.
+ */
+export async function getVippsMobilePayStatus(
+  reference: string,
+  token?: string,
+): Promise<VippsPaymentStatus> {
   const { payment } = await sdk.client.fetch<{ payment: VippsPaymentStatus }>(
     `/store/vipps/payments/${encodeURIComponent(reference)}`,
-    { method: "GET", headers: await getAuthHeaders(), cache: "no-store" },
+    {
+      method: "GET",
+      ...(token ? { query: { token } } : {}),
+      headers: await getAuthHeaders(),
+      cache: "no-store",
+    },
   )
   return payment
 }

@@ -1,10 +1,14 @@
 /**
- * Add to the Next.js starter's src/lib/constants.tsx (or import from here): which providers are
- * Vipps MobilePay, and what their button says.
+ * Which payment providers are Vipps MobilePay, what their button says, and the shapes the plugin's store
+ * routes answer with. Copy to src/lib/vipps.ts.
  *
- * paymentInfoMap additions:
- *   pp_vipps_vipps: { title: "Vipps", icon: <VippsMark /> },
- *   pp_vipps_mobilepay: { title: "MobilePay", icon: <VippsMark /> },
+ * Add the providers to `paymentInfoMap` in src/lib/constants.tsx so the payment step lists them:
+ *
+ *   import VippsMark from "@modules/common/icons/vipps-mark"
+ *   pp_vipps_vipps: { title: "Vipps", icon: <VippsMark brand="vipps" /> },
+ *   pp_vipps_mobilepay: { title: "MobilePay", icon: <VippsMark brand="mobilepay" /> },
+ *
+ * (`pp_vipps_<id>`: the `id` of each registration in the backend's medusa-config.)
  */
 
 export const isVippsMobilePay = (providerId?: string) => !!providerId?.startsWith("pp_vipps_")
@@ -18,6 +22,11 @@ export function vippsMobilePayLabel(currencyCode: string, locale = "en"): string
   return ["nb", "no", "nn", "da"].includes(locale) ? `Betal med ${brand}` : `Pay with ${brand}`
 }
 
+/** Optional checkouts, switched on per build (see .env.vipps.example). */
+export const VIPPS_QR_ENABLED = process.env.NEXT_PUBLIC_VIPPS_QR === "true"
+/** Push messages to a number the customer tells in person: tills, kiosks, call centres only. */
+export const VIPPS_PUSH_ENABLED = process.env.NEXT_PUBLIC_VIPPS_PUSH === "true"
+
 /** What the plugin puts in the payment session's `data` (public; never holds secrets). */
 export type VippsSessionData = {
   reference: string
@@ -30,7 +39,10 @@ export type VippsSessionData = {
   failureReason?: string
 }
 
-/** `GET /store/vipps/payments/:reference` (the return page's lookup). */
+/**
+ * `GET /store/vipps/payments/:reference` (the return page's lookup). `cart_id` and `order_id` come only
+ * with a proof: the `vipps_token` of the return URL (passed as `token`) or the payment's `cart_id`.
+ */
 export type VippsPaymentStatus = {
   reference: string
   status: "pending" | "authorized" | "failed"

@@ -9,8 +9,8 @@
 import { startVippsMobilePayPayment } from "@lib/data/vipps"
 import type { VippsSessionData } from "@lib/vipps"
 import type { HttpTypes } from "@medusajs/types"
-import { Button, Input, Label, Text } from "@medusajs/ui"
 import { useState } from "react"
+import { Button, Input, Label, Text } from "./ui"
 import { useVippsOutcome } from "./use-vipps-outcome"
 
 export default function VippsPushPayment({

@@ -7,8 +7,8 @@
 import { startVippsMobilePayPayment } from "@lib/data/vipps"
 import type { VippsSessionData } from "@lib/vipps"
 import type { HttpTypes } from "@medusajs/types"
-import { Button, Text } from "@medusajs/ui"
 import { useState } from "react"
+import { Button, Text } from "./ui"
 import { useVippsOutcome } from "./use-vipps-outcome"
 
 export default function VippsQrPayment({

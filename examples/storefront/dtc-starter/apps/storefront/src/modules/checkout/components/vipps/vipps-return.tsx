@@ -3,15 +3,16 @@
 /**
  * The return page's client part: the shopper arrives from Vipps MobilePay at the provider's returnUrl,
  * e.g. https://shop.example.com/vipps/return?reference={reference}&cart_id={cart_id} (the starter's
- * middleware adds the country code and keeps the query). It may open in another browser or tab without
- * the cart cookie, so everything comes from the URL, and the outcome is read from the store API, never
- * from the redirect itself.
+ * middleware adds the country code and keeps the query; the plugin appends `vipps_token`). It may open in
+ * another browser or tab without the cart cookie, so everything comes from the URL — the token proves
+ * the page may learn the payment's cart — and the outcome is read from the store API, never from the
+ * redirect itself.
  */
 import { placeOrder } from "@lib/data/cart"
 import { getVippsMobilePayStatus } from "@lib/data/vipps"
-import { Button, Heading, Text } from "@medusajs/ui"
 import LocalizedClientLink from "@modules/common/components/localized-client-link"
 import { useEffect, useState } from "react"
+import { Button, Heading, Text } from "./ui"
 
 type View =
   { kind: "checking" } | { kind: "waiting" } | { kind: "failed"; message: string } | { kind: "slow" }
@@ -19,7 +20,16 @@ type View =
 const POLL_MS = 2_000
 const GIVE_UP_MS = 10 * 60_000 // a payment request expires after 10 minutes
 
-export default function VippsReturn({ reference, cartId }: { reference?: string; cartId?: string }) {
+export default function VippsReturn({
+  reference,
+  cartId,
+  token,
+}: {
+  reference?: string
+  cartId?: string
+  /** `vipps_token` from the return URL. */
+  token?: string
+}) {
   const [view, setView] = useState<View>({ kind: "checking" })
 
   useEffect(() => {
@@ -31,7 +41,7 @@ export default function VippsReturn({ reference, cartId }: { reference?: string;
     const started = Date.now()
     const check = async () => {
       try {
-        const payment = await getVippsMobilePayStatus(reference)
+        const payment = await getVippsMobilePayStatus(reference, token)
         if (stopped) return
         if (payment.status === "authorized") {
           // Completing is idempotent: if the webhook already created the order, this returns it.
@@ -60,7 +70,7 @@ export default function VippsReturn({ reference, cartId }: { reference?: string;
     return () => {
       stopped = true
     }
-  }, [reference, cartId])
+  }, [reference, cartId, token])
 
   return (
     <div className="content-container flex flex-col items-center gap-y-4 py-24 text-center">

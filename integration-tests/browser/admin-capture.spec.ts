@@ -1,0 +1,267 @@
+import crypto from "node:crypto"
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core"
+import { type Json, approveOnLandingPage, ok } from "../../scripts/demo/http"
+import { seedDemoDatabase } from "../../scripts/demo/seed-command"
+import type { DemoStore } from "../../scripts/demo/seed-store"
+import { simulatorCredentials, startDemoSimulator } from "../../scripts/demo/simulator"
+import { freePort } from "../../scripts/lib/free-port"
+import {
+  type MedusaOnFreshDatabase,
+  REPOSITORY_ROOT,
+  startMedusaOnFreshDatabase,
+} from "../../scripts/lib/medusa-process"
+import type { RunningSimulator } from "../../src/simulator"
+import { poll } from "../helpers/poll"
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "./chromium"
+
+/**
+ * A merchant in the real admin dashboard (Medusa started with `medusa start` and the dashboard in
+ * development mode, JWT admin auth): a partial capture from the Vipps MobilePay widget, then a capture of
+ * the rest, the widget's label after each, and Medusa's own payment section agreeing. Screenshots of each
+ * state are kept in integration-tests/browser/artifacts/.
+ */
+
+jest.setTimeout(240_000)
+
+const ARTIFACTS = path.join(__dirname, "artifacts")
+const PROVIDER_ID = "pp_vipps_vipps"
+const unavailable = ensureChromium()
+
+if (unavailable) {
+  // No silent skip: .ci/run installs Debian's chromium, so a machine without it is a broken setup.
+  describe("admin dashboard in a real browser", () => {
+    it("needs Chromium", () => {
+      throw new Error(`Chromium is not available: ${unavailable}`)
+    })
+  })
+} else {
+  describe("admin dashboard in a real browser", () => {
+    const admin = { email: "merchant@demo.local", password: crypto.randomBytes(12).toString("base64url") }
+    let sim: RunningSimulator
+    let medusa: MedusaOnFreshDatabase
+    let store: DemoStore
+    let context: BrowserContext
+    let profile: string
+    let auth: { authorization: string }
+
+    beforeAll(async () => {
+      const port = await freePort()
+      const started = await startDemoSimulator(await freePort(), `http://localhost:${port}`)
+      sim = started.sim
+      const logDir = path.join(REPOSITORY_ROOT, ".tmp", `browser-admin-${process.pid}`)
+      fs.rmSync(logDir, { recursive: true, force: true })
+      medusa = await startMedusaOnFreshDatabase({
+        port,
+        logDir,
+        env: {
+          ...process.env,
+          // The dashboard is served by Vite's development server in this mode: no separate admin build.
+          NODE_ENV: "development",
+          ...simulatorCredentials(sim, started.webhookSecret),
+          MEDUSA_ADMIN_DISABLED: "false",
+          // The dashboard keeps a JWT instead of a cookie session; the widget's SDK client must follow.
+          ADMIN_AUTH_TYPE: "jwt",
+          ADMIN_CORS: `http://localhost:${port}`,
+          AUTH_CORS: `http://localhost:${port}`,
+          MEDUSA_DISABLE_TELEMETRY: "true",
+          JWT_SECRET: crypto.randomBytes(24).toString("hex"),
+          COOKIE_SECRET: crypto.randomBytes(24).toString("hex"),
+        },
+        beforeStart: async ({ env }) => {
+          store = await seedDemoDatabase(env, logDir, admin)
+        },
+      })
+      const { token } = await ok(`${medusa.url}/auth/user/emailpass`, { body: admin })
+      auth = { authorization: `Bearer ${token}` }
+      profile = fs.mkdtempSync(path.join(os.tmpdir(), "vipps-chromium-"))
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1440, height: 1100 },
+      })
+      fs.mkdirSync(ARTIFACTS, { recursive: true })
+    }, 420_000)
+
+    afterAll(async () => {
+      await context?.close()
+      if (profile) fs.rmSync(profile, { recursive: true, force: true })
+      await medusa?.stop()
+      await sim?.stop()
+    })
+
+    /** A shopper's checkout over the store API, approved on the landing page: an order with a reservation. */
+    async function placeOrder(): Promise<{ orderId: string; paymentId: string; reference: string }> {
+      const shop = { "x-publishable-api-key": store.publishableKey }
+      const { cart } = await ok(`${medusa.url}/store/carts`, {
+        headers: shop,
+        body: {
+          region_id: store.regionId,
+          email: "shopper@example.com",
+          items: [{ variant_id: store.variantId, quantity: 2 }],
+          shipping_address: {
+            first_name: "Kari",
+            last_name: "Nordmann",
+            address_1: "Karl Johans gate 1",
+            postal_code: "0154",
+            city: "Oslo",
+            country_code: store.countryCode,
+          },
+        },
+      })
+      await ok(`${medusa.url}/store/carts/${cart.id}/shipping-methods`, {
+        headers: shop,
+        body: { option_id: store.shippingOptionId },
+      })
+      const { payment_collection } = await ok(`${medusa.url}/store/payment-collections`, {
+        headers: shop,
+        body: { cart_id: cart.id },
+      })
+      const { payment_collection: withSession } = await ok(
+        `${medusa.url}/store/payment-collections/${payment_collection.id}/payment-sessions`,
+        { headers: shop, body: { provider_id: PROVIDER_ID, data: { cart_id: cart.id } } },
+      )
+      const session = withSession.payment_sessions.find((s: Json) => s.provider_id === PROVIDER_ID)
+      await approveOnLandingPage(session.data.redirectUrl)
+      // Idempotent: returns the order the webhook may already have created.
+      const completed = await ok(`${medusa.url}/store/carts/${cart.id}/complete`, { headers: shop, body: {} })
+      expect(completed.type).toBe("order")
+      const { order } = await ok(
+        `${medusa.url}/admin/orders/${completed.order.id}?fields=id,*payment_collections.payments`,
+        { headers: auth },
+      )
+      const payment = order.payment_collections[0].payments[0]
+      return { orderId: order.id, paymentId: payment.id, reference: session.data.reference }
+    }
+
+    async function logIn(page: Page) {
+      await page.fill('input[name="email"]', admin.email)
+      await page.fill('input[name="password"]', admin.password)
+      await page.click('button[type="submit"]')
+      await page.waitForURL((url) => !url.pathname.includes("/login"), { timeout: 60_000 })
+    }
+
+    /** The order's page; logs in first when the dashboard asks for it. */
+    async function openOrder(page: Page, orderId: string) {
+      await page.goto(`${medusa.url}/app/orders/${orderId}`)
+      const widget = page.getByTestId("vipps-payment-widget")
+      const login = page.locator('input[name="email"]')
+      // The first load compiles the dashboard (development mode).
+      await widget.or(login).first().waitFor({ timeout: 180_000 })
+      if (await login.isVisible()) {
+        await logIn(page)
+        await page.goto(`${medusa.url}/app/orders/${orderId}`)
+      }
+    }
+
+    const exactly = (text: string) => new RegExp(`^\\s*${text}\\s*$`)
+    const showsText = (locator: Locator, text: string) =>
+      locator.filter({ hasText: exactly(text) }).waitFor({ timeout: 30_000 })
+
+    /** Medusa's own "Payments" section: its header badge is the order's payment status. */
+    const medusaPaymentsHeader = (page: Page) =>
+      page.getByRole("heading", { name: "Payments", exact: true }).locator("..")
+
+    async function medusaOrder(orderId: string) {
+      const { order } = await ok(
+        `${medusa.url}/admin/orders/${orderId}?fields=id,payment_status,*payment_collections.payments.captures`,
+        { headers: auth },
+      )
+      const captures = order.payment_collections[0].payments[0].captures as Json[]
+      return { status: order.payment_status as string, captured: captures.map((c) => Number(c.amount)) }
+    }
+
+    it("captures part of the payment from the widget, then the rest, and Medusa's payment section agrees", async () => {
+      const { orderId, reference } = await placeOrder()
+      const total = sim.control.getPayment(reference)!.amount.value
+      expect(total).toBe(54800)
+
+      const page = await context.newPage()
+      const pageErrors: string[] = []
+      page.on("pageerror", (error) => pageErrors.push(error.message))
+      await openOrder(page, orderId)
+      // From here on (logged in), every admin call of the page must succeed: the widget's with the JWT too.
+      page.on("response", (response) => {
+        if (response.url().includes("/admin/") && response.status() >= 400)
+          pageErrors.push(`${response.status()} ${response.url()}`)
+      })
+
+      const widget = page.getByTestId("vipps-payment-widget")
+      const status = page.getByTestId("vipps-payment-status")
+      const amount = page.getByTestId("vipps-capture-amount")
+      const capture = page.getByTestId("vipps-capture")
+      await showsText(status, "Reserved")
+      expect(await page.getByTestId("vipps-api-state").innerText()).toMatch(/AUTHORIZED/)
+      // Prefilled with what is left to capture.
+      expect(await amount.inputValue()).toBe("548.00")
+      await widget.screenshot({ path: path.join(ARTIFACTS, "admin-0-reserved.png") })
+
+      // More than is reserved is refused in the widget: nothing is sent.
+      await amount.fill("600")
+      await page.getByText("At most 548.00 NOK is left to capture.").waitFor({ timeout: 5_000 })
+      expect(await capture.isDisabled()).toBe(true)
+
+      // A part: 200.00 NOK, double-clicked — one capture only.
+      await amount.fill("200")
+      await capture.dblclick()
+      await showsText(status, "Partly captured")
+      await showsText(medusaPaymentsHeader(page), "Payments\\s*Partially captured")
+      await poll("the prefilled rest", async () => (await amount.inputValue()) === "348.00", 15_000)
+      const partly = sim.control.getPayment(reference)!
+      expect(partly.aggregate.captured).toBe(20000)
+      expect(partly.events.filter((e) => e.name === "CAPTURED")).toHaveLength(1)
+      expect(await medusaOrder(orderId)).toEqual({ status: "partially_captured", captured: [200] })
+      await page.screenshot({ path: path.join(ARTIFACTS, "admin-1-partly-captured.png"), fullPage: true })
+
+      // The rest.
+      await page.getByTestId("vipps-capture-rest").click()
+      await showsText(status, "Captured")
+      await showsText(medusaPaymentsHeader(page), "Payments\\s*Captured")
+      expect(sim.control.getPayment(reference)!.aggregate.captured).toBe(54800)
+      expect(await medusaOrder(orderId)).toEqual({ status: "captured", captured: [200, 348] })
+      // Nothing left to capture or release: the actions are gone, and so is Medusa's own capture button.
+      expect(await page.getByTestId("vipps-payment-actions").count()).toBe(0)
+      expect(await page.getByRole("button", { name: "Capture payment" }).count()).toBe(0)
+      await page.screenshot({ path: path.join(ARTIFACTS, "admin-2-captured.png"), fullPage: true })
+      await widget.screenshot({ path: path.join(ARTIFACTS, "admin-2-captured-widget.png") })
+
+      expect(pageErrors).toEqual([])
+      await page.close()
+    })
+
+    it("releases a reservation from the widget after the merchant confirms, and Medusa cancels the payment", async () => {
+      const { orderId, reference } = await placeOrder()
+      const page = await context.newPage()
+      const pageErrors: string[] = []
+      page.on("pageerror", (error) => pageErrors.push(error.message))
+      await openOrder(page, orderId)
+      const status = page.getByTestId("vipps-payment-status")
+      await showsText(status, "Reserved")
+
+      // The prompt's "Keep it" changes nothing.
+      await page.getByTestId("vipps-release").click()
+      await page.getByRole("button", { name: "Keep it" }).click()
+      expect(sim.control.getPayment(reference)!.aggregate.cancelled).toBe(0)
+
+      await page.getByTestId("vipps-release").click()
+      await page.getByRole("button", { name: "Release", exact: true }).click()
+      await showsText(status, "Released")
+      expect(sim.control.getPayment(reference)!.aggregate).toMatchObject({ cancelled: 54800, captured: 0 })
+      // Medusa's own payment row agrees: cancelled, nothing left to capture.
+      await page
+        .getByRole("heading", { name: "Payments", exact: true })
+        .locator("xpath=ancestor::div[contains(@class, 'divide-y')][1]")
+        .getByText("Canceled", { exact: true })
+        .first()
+        .waitFor({ timeout: 30_000 })
+      expect(await page.getByTestId("vipps-payment-actions").count()).toBe(0)
+      expect(await page.getByRole("button", { name: "Capture payment" }).count()).toBe(0)
+      await page.screenshot({ path: path.join(ARTIFACTS, "admin-3-released.png"), fullPage: true })
+      expect(pageErrors).toEqual([])
+      await page.close()
+    })
+  })
+}
