@@ -123,8 +123,13 @@ async function syncLocked(
   // (Medusa's workflow authorizes the session; its cart lock makes a racing storefront completion and this
   // produce one order). A payment collection without a cart (an order's) only needs the authorization.
   const cartId = await cartOfCollection(container, session.payment_collection_id)
-  if (!session.payment && registration.options.profileScope && vipps.profile?.sub && cartId) {
-    await fillCartFromProfile(container, registration, cartId, vipps.profile.sub)
+  if (
+    !session.payment &&
+    registration.options.profileScope &&
+    (vipps.userDetails || vipps.profile?.sub) &&
+    cartId
+  ) {
+    await fillCartFromProfile(container, registration, cartId, vipps)
   }
   try {
     if (cartId) {

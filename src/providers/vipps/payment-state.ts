@@ -12,7 +12,10 @@ import type { VippsSessionData } from "./session-data"
 export const PAYMENT_COLLECTION_METADATA = "medusaPaymentCollectionId"
 
 /** Still reserved and capturable (minor units): authorized − captured − cancelled. */
-export function remainingToCapture(aggregate: Aggregate): number {
+type Amounts = Pick<Aggregate, "authorizedAmount" | "capturedAmount" | "cancelledAmount">
+type Values = { [K in keyof Amounts]: { value: number } }
+
+export function remainingToCapture(aggregate: Values): number {
   const { authorizedAmount, capturedAmount, cancelledAmount } = aggregate
   return authorizedAmount.value - capturedAmount.value - cancelledAmount.value
 }

@@ -42,6 +42,7 @@ import { medusaDecimal } from "./amount"
 import { SHOPPER_MESSAGES, toMedusaError, WAITING_FOR_APPROVAL } from "./errors"
 import { parseOptions, VippsOptions, VippsOptionsError } from "./options"
 import { cartOfSession } from "./cart-lookup"
+import { minimumUserAgeOfCart } from "./minimum-age"
 import { buildCreatePaymentRequest } from "./create-payment"
 import { buildReceipt } from "./receipt"
 import { MoneyRowService, MovementGuard } from "./guard"
@@ -170,6 +171,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         value,
         cartId: cart?.id,
         receipt,
+        minimumUserAge: cart ? await minimumUserAgeOfCart(cart.id) : undefined,
       })
       // Marks the payment as this store's: with it, a payment approved after its session was dropped can be
       // told apart from another store's payment on a shared sales unit.

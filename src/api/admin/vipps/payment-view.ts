@@ -1,3 +1,4 @@
+import { captureDaysLeft, captureDeadline as deadlineOf } from "../../../lib/capture-deadline"
 import { fromMinorUnits, isSupportedCurrency } from "../../../lib/money"
 import type { GetPaymentResponse, PaymentEvent } from "../../../lib/vipps/schemas"
 import { merchantState, type MerchantState } from "./merchant-state"
@@ -107,15 +108,6 @@ export type PaymentFacts = {
   now: Date
 }
 
-const DAY_MS = 24 * 3600 * 1000
-
-/** Reservation lifetime per market: Norway (NOK) 180 days, Denmark (DKK) and Finland (EUR) 14 days. */
-export const CAPTURE_DAYS: Record<string, { days: number; basis: CaptureDeadline["basis"] }> = {
-  NOK: { days: 180, basis: "norway-180-days" },
-  DKK: { days: 14, basis: "denmark-finland-14-days" },
-  EUR: { days: 14, basis: "denmark-finland-14-days" },
-}
-
 export function money(value: number, currency: string): Money {
   const upper = currency.toUpperCase()
   return {
@@ -133,6 +125,7 @@ function iso(date: Date | string | null): string | null {
   return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString()
 }
 
+/** The capture deadline of an authorized payment, with what the widget shows of it. */
 export function captureDeadline(
   vipps: GetPaymentResponse,
   events: PaymentEvent[],
@@ -141,27 +134,14 @@ export function captureDeadline(
   if (vipps.state !== "AUTHORIZED") return null
   const authorized = events.find((e) => e.name === "AUTHORIZED" && e.success)
   const authorizedAt = authorized ? new Date(authorized.timestamp) : null
-  let at: Date | null = null
-  let basis: CaptureDeadline["basis"]
-  const guaranteed = vipps.captureGuaranteedUntil ? new Date(vipps.captureGuaranteedUntil) : null
-  if (guaranteed && !Number.isNaN(guaranteed.getTime())) {
-    at = guaranteed
-    basis = "captureGuaranteedUntil"
-  } else {
-    const market = CAPTURE_DAYS[vipps.amount.currency] ?? CAPTURE_DAYS.DKK
-    basis = market.basis
-    if (authorizedAt && !Number.isNaN(authorizedAt.getTime())) {
-      at = new Date(authorizedAt.getTime() + market.days * DAY_MS)
-    }
-  }
-  if (!at) return null
-  const left = at.getTime() - now.getTime()
+  const deadline = deadlineOf({ ...vipps, authorizedAt })
+  if (!deadline) return null
   return {
-    at: at.toISOString(),
-    basis,
-    authorized_at: authorizedAt ? authorizedAt.toISOString() : null,
-    days_left: Math.max(0, Math.floor(left / DAY_MS)),
-    passed: left <= 0,
+    at: deadline.at,
+    basis: deadline.basis,
+    authorized_at: authorizedAt && !Number.isNaN(authorizedAt.getTime()) ? authorizedAt.toISOString() : null,
+    days_left: captureDaysLeft(deadline, now),
+    passed: Date.parse(deadline.at) <= now.getTime(),
   }
 }
 

@@ -3,11 +3,11 @@ import type { IPaymentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { PROVIDER_ID_PREFIX } from "../../../../providers/vipps/registration"
 import { isVippsSessionData } from "../../../../providers/vipps/session-data"
-import { CAPTURE_DAYS } from "../payment-view"
+import { captureDaysLeft, captureDeadline, captureDueSoon } from "../../../../lib/capture-deadline"
+import { remainingToCapture } from "../../../../providers/vipps/payment-state"
 import { ATTENTION_KEY, type Attention, flaggedSessionIds } from "../../../../sync/attention"
 import { orderOfCollection } from "../../../../sync/links"
 
-const DAY_MS = 24 * 3600 * 1000
 const DEADLINE_WARNING_DAYS = 7
 
 export type AttentionItem = Attention & {
@@ -54,7 +54,7 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
   }
   flagged.sort((a, b) => b.flagged_at.localeCompare(a.flagged_at))
 
-  const now = Date.now()
+  const now = new Date()
   const open = await paymentModule.listPayments(
     { canceled_at: null, captured_at: null } as unknown as Parameters<
       IPaymentModuleService["listPayments"]
@@ -64,19 +64,20 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
   const deadlines: DeadlineItem[] = []
   for (const payment of open) {
     if (!payment.provider_id.startsWith(PROVIDER_ID_PREFIX) || !isVippsSessionData(payment.data)) continue
-    const guaranteed = (payment.data as { captureGuaranteedUntil?: string }).captureGuaranteedUntil
-    const authorizedAt = payment.payment_session?.authorized_at ?? payment.created_at
-    const at = guaranteed
-      ? new Date(guaranteed).getTime()
-      : new Date(authorizedAt as unknown as string).getTime() +
-        (CAPTURE_DAYS[payment.data.amount.currency] ?? CAPTURE_DAYS.DKK).days * DAY_MS
-    if (Number.isNaN(at) || at - now > DEADLINE_WARNING_DAYS * DAY_MS) continue
+    const data = payment.data
+    const deadline = captureDeadline({
+      amount: data.amount,
+      captureGuaranteedUntil: data.captureGuaranteedUntil,
+      authorizedAt: (payment.payment_session?.authorized_at ?? payment.created_at) as Date | string,
+    })
+    const uncaptured = data.aggregate ? remainingToCapture(data.aggregate) : data.amount.value
+    if (!deadline || !captureDueSoon(deadline, uncaptured, now)) continue
     deadlines.push({
       payment_id: payment.id,
       order_id: (await orderOfCollection(req.scope, payment.payment_collection_id)) ?? null,
-      reference: payment.data.reference,
-      capture_deadline: new Date(at).toISOString(),
-      days_left: Math.max(0, Math.floor((at - now) / DAY_MS)),
+      reference: data.reference,
+      capture_deadline: deadline.at,
+      days_left: captureDaysLeft(deadline, now),
     })
   }
   deadlines.sort((a, b) => a.capture_deadline.localeCompare(b.capture_deadline))
