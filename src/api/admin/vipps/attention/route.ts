@@ -8,8 +8,6 @@ import { remainingToCapture } from "../../../../providers/vipps/payment-state"
 import { ATTENTION_KEY, type Attention, flaggedSessionIds } from "../../../../sync/attention"
 import { orderOfCollection } from "../../../../sync/links"
 
-const DEADLINE_WARNING_DAYS = 7
-
 export type AttentionItem = Attention & {
   session_id: string
   payment_id: string | null
