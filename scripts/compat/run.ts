@@ -1,12 +1,16 @@
 /**
- * `npm run compat [-- --versions 2.12.0,2.21.2] [--no-build] [--keep]`: installs the packed plugin into
+ * `npm run compat [-- --versions 2.12.0,2.21.2] [--admin] [--no-build] [--keep]`: installs the packed plugin into
  * throwaway stores on the given Medusa versions and runs a checkout on each, as a merchant's store would:
  *
  *   npm run build + npm pack → `npm install` of the tarball next to @medusajs/medusa@<version> (no
  *   --legacy-peer-deps: a peer range that excludes the version fails here with ERESOLVE) → db:migrate →
- *   seed (the store's own core-flows) → `medusa start` → cart → Vipps MobilePay session → approval on the
- *   simulator's landing page → signed webhook delivered → cart completed → order; then from the admin API a
- *   partial capture, a capture of the rest and a partial refund, checked against the simulator's ledger.
+ *   seed (the store's own core-flows) → `medusa start` → three checkouts over HTTP (cart → Vipps MobilePay
+ *   session → approval on the simulator's landing page → signed webhook delivered → cart completed →
+ *   order): one captured in two parts and partly refunded from the admin API, one captured in the Vipps
+ *   MobilePay portal (Medusa records it from the webhook), one captured at authorization (`autoCapture`);
+ *   each checked against the simulator's ledger and Medusa's captures and refunds. With --admin the store
+ *   also builds its admin dashboard (`medusa build --admin-only`), which bundles the plugin's widget
+ *   against the store's own @medusajs/ui and admin SDK.
  *
  * Each store lives in ~/.cache/medusa-vipps-compat/<version> (COMPAT_CACHE_DIR overrides the parent):
  * its package.json, lockfile and node_modules are kept, so a repeat run only swaps the plugin tarball.
@@ -67,6 +71,7 @@ const { values: args } = parseArgs({
   options: {
     versions: { type: "string" },
     "no-build": { type: "boolean", default: false },
+    admin: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
 })
@@ -256,6 +261,23 @@ async function registerWebhook(sim: RunningSimulator, url: string): Promise<stri
   })
   const { secret } = await client.webhooks.register({ url, events: [...EPAYMENT_WEBHOOK_EVENTS] })
   return secret
+}
+
+/** The store's admin dashboard, built with the plugin's widget in it. */
+function buildDashboard(dir: string, cli: string, env: NodeJS.ProcessEnv, logFile: string): string {
+  const out = path.join(dir, ".medusa")
+  fs.rmSync(out, { recursive: true, force: true })
+  run(process.execPath, [cli, "build", "--admin-only"], dir, logFile, { ...env, COMPAT_ADMIN: "true" })
+  const assets = fs
+    .readdirSync(out, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".js"))
+    .map((file) => path.join(out, file))
+  check(assets.length > 0, "medusa build --admin-only wrote no JavaScript")
+  check(
+    assets.some((file) => fs.readFileSync(file, "utf8").includes("/admin/vipps/payments/")),
+    "the admin build does not contain the plugin's widget",
+  )
+  return "admin dashboard built with the widget"
 }
 
 function check(condition: unknown, message: string): asserts condition {
@@ -454,11 +476,12 @@ async function runVersion(version: string, tarball: string, pg: PgServer): Promi
       run(process.execPath, [cli, "exec", "./seed.js"], dir, logFile, env),
     )
     check(seededLine, "seed.js printed no result")
+    const dashboard = args.admin ? `; ${buildDashboard(dir, cli, env, logFile)}` : ""
     medusa = await startMedusa(dir, env, port, logFile)
     const api = axios.create({ baseURL: medusa.url, timeout: 60_000 })
     const seeded = JSON.parse(seededLine[1]) as Seeded
     const store = { headers: { "x-publishable-api-key": seeded.publishableKey } }
-    return outcome("ok", `ok (${await checkout({ api, sim, seeded, store })})`)
+    return outcome("ok", `ok (${await checkout({ api, sim, seeded, store })}${dashboard})`)
   } catch (error) {
     const output = (error as { output?: string }).output
     fs.appendFileSync(logFile, `\nFAILED: ${String(error)}\n${(error as Error).stack ?? ""}\n`)
