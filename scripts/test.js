@@ -47,7 +47,7 @@ async function main() {
     try {
       // Medusa's info logs of every booted app would bury the test report; LOG_LEVEL=info brings them back.
       const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? "error", ...postgres.env }
-      status = jest("integration", env, ["--runInBand", "--forceExit"])
+      status = jest("integration", env, ["--runInBand"])
     } finally {
       await postgres.stop()
     }
