@@ -1,6 +1,6 @@
 import { signWebhook, verifyWebhook, webhookHeaders } from "../webhook-signature"
 
-// The worked example of ../shared/docs/epayment-api.md section 15.
+// The worked example of the Vipps MobilePay webhook documentation (signing a request, HMAC-SHA256).
 const EXAMPLE = {
   secret: "my-webhook-secret-from-registration",
   pathAndQuery: "/hooks/vipps?store=main",

@@ -1,7 +1,7 @@
 import { z } from "zod"
 
 /**
- * ePayment, Access Token, Webhooks and Userinfo shapes, following ../shared/spec (ePayment 1.4.1,
+ * ePayment, Access Token, Webhooks and Userinfo shapes, following spec/ (ePayment 1.4.1,
  * Webhooks v1, Order Management 2.3.24 for `receipt`) plus the documented live-API additions.
  * Response schemas accept unknown extra properties (the live API is newer than the spec);
  * request schemas are strict so we never send what the spec does not know.
