@@ -51,7 +51,8 @@ if (unavailable) {
       const port = await freePort()
       const started = await startDemoSimulator(await freePort(), `http://localhost:${port}`)
       sim = started.sim
-      const logDir = path.join(REPOSITORY_ROOT, ".tmp", `browser-admin-${process.pid}`)
+      // Medusa's logs of the last run (migrate, seed, server) stay here for a look after a failure.
+      const logDir = path.join(REPOSITORY_ROOT, ".tmp", "browser-admin")
       fs.rmSync(logDir, { recursive: true, force: true })
       medusa = await startMedusaOnFreshDatabase({
         port,
