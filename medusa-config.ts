@@ -66,9 +66,12 @@ module.exports = defineConfig({
             referencePrefix: "test-no",
             webhookSecret: process.env.VIPPS_WEBHOOK_SECRET,
             storeName: "Demo Store",
-            // The test store doubles as a till: push messages to a given phone number are allowed.
+            // The test store doubles as a till: push messages to a given phone number are allowed, and
+            // the till says when the customer stands in front of it.
             storefrontUserFlows: ["WEB_REDIRECT", "NATIVE_REDIRECT", "QR", "PUSH_MESSAGE"],
-            paymentDescription: "{store_name} order {reference}",
+            storefrontCustomerInteraction: true,
+            // The storefront may pick its own return page, on its own origin or in its app.
+            allowedReturnUrlOrigins: [new URL(storefrontUrl).origin, "demoshop://"],
           }),
           // Danish / Finnish sales unit with its own credentials: pp_vipps_mobilepay
           registration("mobilepay", {

@@ -2,7 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
 import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
 import { answerOnLandingPage } from "../helpers/shopper"
-import { useSimulator } from "../helpers/simulator"
+import { eventually, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(120_000)
 
@@ -34,9 +34,20 @@ medusaIntegrationTestRunner({
       admin = await adminHeaders(api, getContainer())
     })
 
-    /** The storefront's return page: look the payment up by its reference (works in any browser). */
-    const outcome = async (reference: string) =>
-      (await api.get(`/store/vipps/payments/${reference}`, { headers: shop.headers })).data.payment
+    /**
+     * The storefront's return page: look the payment up by its reference (works in any browser), proving it
+     * started the payment with the return token of its URL or the cart id it holds.
+     */
+    const outcome = async (reference: string, proof: { token?: string; cart_id?: string }) =>
+      (await api.get(`/store/vipps/payments/${reference}`, { headers: shop.headers, params: proof })).data
+        .payment
+
+    /** Asks again (as a return page polls) until the payment is no longer pending. */
+    const settled = (reference: string, proof: { token?: string; cart_id?: string }) =>
+      eventually(async () => {
+        const payment = await outcome(reference, proof)
+        return payment.status !== "pending" && payment
+      })
 
     /** Medusa's order and the simulator's payment must agree on amount and state. */
     async function expectAgreement(orderId: string, reference: string) {
@@ -68,21 +79,24 @@ medusaIntegrationTestRunner({
       const returnTo = await answerOnLandingPage(s.data.redirectUrl, "approve")
       expect(returnTo).toContain(`reference=${reference}`)
       expect(returnTo).toContain(`cart_id=${cart.id}`)
-      const result = await outcome(new URL(returnTo).searchParams.get("reference")!)
+      const back = new URL(returnTo).searchParams
+      const token = back.get("vipps_token")!
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      const result = await settled(back.get("reference")!, { token })
       expect(result).toMatchObject({ status: "authorized", state: "AUTHORIZED", cart_id: cart.id })
       await expectAgreement(result.order_id, reference)
       // and asking again is harmless
-      expect((await outcome(reference)).order_id).toBe(result.order_id)
+      expect((await outcome(reference, { token })).order_id).toBe(result.order_id)
     })
 
     it("NATIVE_REDIRECT: app-switch link, then the order", async () => {
-      const { session: s, reference } = await session({ userFlow: "NATIVE_REDIRECT" })
+      const { cart, session: s, reference } = await session({ userFlow: "NATIVE_REDIRECT" })
       expect(s.data.userFlow).toBe("NATIVE_REDIRECT")
       expect(s.data.redirectUrl).toBeTruthy()
       expect(sim.current.control.getPayment(reference)!.userFlow).toBe("NATIVE_REDIRECT")
-      expect((await outcome(reference)).status).toBe("pending")
+      expect((await outcome(reference, { cart_id: cart.id })).status).toBe("pending")
       await answerOnLandingPage(s.data.redirectUrl, "approve")
-      const result = await outcome(reference)
+      const result = await settled(reference, { cart_id: cart.id })
       await expectAgreement(result.order_id, reference)
     })
 
@@ -96,7 +110,11 @@ medusaIntegrationTestRunner({
       expect(bad.status).toBe(400)
       expect(bad.data.message).toMatch(/phoneNumber must be an MSISDN/)
 
-      const { session: s, reference } = await session({
+      const {
+        cart,
+        session: s,
+        reference,
+      } = await session({
         userFlow: "PUSH_MESSAGE",
         phoneNumber: "+47 912 34 567",
       })
@@ -104,7 +122,7 @@ medusaIntegrationTestRunner({
       const vipps = sim.current.control.getPayment(reference)!
       expect(vipps.customer).toEqual({ phoneNumber: "4791234567" })
       sim.current.control.approve(reference, { phoneNumber: "4791234567" })
-      const result = await outcome(reference)
+      const result = await settled(reference, { cart_id: cart.id })
       await expectAgreement(result.order_id, reference)
     })
 
@@ -131,7 +149,7 @@ medusaIntegrationTestRunner({
       expect(url).toBe(target.session.data.redirectUrl)
 
       sim.current.control.approve(svg.reference)
-      await expectAgreement((await outcome(svg.reference)).order_id, svg.reference)
+      await expectAgreement((await settled(svg.reference, { cart_id: svg.cart.id })).order_id, svg.reference)
     })
 
     it("card payments: freestanding card form, WEB_REDIRECT only", async () => {
@@ -144,10 +162,10 @@ medusaIntegrationTestRunner({
       expect(refused.status).toBe(400)
       expect(refused.data.message).toMatch(/Card payments need userFlow WEB_REDIRECT/)
 
-      const { session: s, reference } = await session({ paymentMethod: "CARD" })
+      const { cart, session: s, reference } = await session({ paymentMethod: "CARD" })
       expect(sim.current.control.getPayment(reference)!.paymentMethodType).toBe("CARD")
       await answerOnLandingPage(s.data.redirectUrl, "approve")
-      await expectAgreement((await outcome(reference)).order_id, reference)
+      await expectAgreement((await settled(reference, { cart_id: cart.id })).order_id, reference)
     })
 
     it("sends the cart's order lines as a receipt that adds up exactly", async () => {
@@ -188,7 +206,7 @@ medusaIntegrationTestRunner({
         now: new Date(Date.now() + 24 * 3600 * 1000),
       })
       expect(report.outcomes.authorized).toBeGreaterThanOrEqual(1)
-      const result = await outcome(again.reference)
+      const result = await settled(again.reference, { cart_id: again.cart.id })
       expect(result.status).toBe("authorized")
       await expectAgreement(result.order_id, again.reference)
       sim.current.control.resetTime()
@@ -200,7 +218,7 @@ medusaIntegrationTestRunner({
         expect.arrayContaining(["name", "email", "phoneNumber", "address"]),
       )
       await answerOnLandingPage(blank.session.data.redirectUrl, "approve")
-      const result = await outcome(blank.reference)
+      const result = await settled(blank.reference, { cart_id: blank.cart.id })
       const { order } = await expectAgreement(result.order_id, blank.reference)
       const { data } = await api.get(
         `/admin/orders/${order.id}?fields=email,shipping_address.*,billing_address.*`,
@@ -220,7 +238,7 @@ medusaIntegrationTestRunner({
 
       const typed = await session({}, "pp_vipps_profile", { email: "typed@example.com" })
       await answerOnLandingPage(typed.session.data.redirectUrl, "approve")
-      const typedOrder = await outcome(typed.reference)
+      const typedOrder = await settled(typed.reference, { cart_id: typed.cart.id })
       const { data: kept } = await api.get(`/admin/orders/${typedOrder.order_id}?fields=email`, admin)
       expect(kept.order.email).toBe("typed@example.com")
     })

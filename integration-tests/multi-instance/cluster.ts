@@ -279,6 +279,13 @@ export class MedusaProcess {
     return this.log().split("\n").slice(-lines).join("\n")
   }
 
+  /** SIGKILL at once: the process dies wherever it is, as in a crash or an OOM kill. */
+  async kill(): Promise<void> {
+    if (!this.child || !this.running()) return
+    this.child.kill("SIGKILL")
+    await Promise.race([this.exit, sleep(5000, undefined, { ref: false })])
+  }
+
   /** SIGTERM (Medusa shuts down gracefully), SIGKILL after the grace period. */
   async stop(graceMs = 10_000): Promise<void> {
     const child = this.child

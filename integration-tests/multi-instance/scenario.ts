@@ -183,7 +183,7 @@ export class MultiInstanceStore {
     if (errors.length) this.log(`cleanup: ${errors.map(String).join("; ")}`)
   }
 
-  private get simulator(): RunningSimulator {
+  get simulator(): RunningSimulator {
     if (!this.sim) throw new Error("not started")
     return this.sim
   }

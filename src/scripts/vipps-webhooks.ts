@@ -1,6 +1,6 @@
 import type { ExecArgs } from "@medusajs/framework/types"
 import { EPAYMENT_WEBHOOK_EVENTS } from "../lib/vipps/schemas"
-import { resolveVippsProvider } from "../providers/vipps/registry"
+import { findRegistration } from "../providers/vipps/registration"
 
 const USAGE = `Usage (from the store's folder):
   npx medusa exec <this file> register <provider id> <public webhook URL>
@@ -16,13 +16,13 @@ https://<your store>/hooks/vipps/<provider id>.`
  */
 export default async function vippsWebhooks({ container, args }: ExecArgs) {
   const [command, id, argument] = args ?? []
-  const registration = id ? resolveVippsProvider(container, id) : undefined
+  const registration = id ? findRegistration(container, id) : undefined
   if (!command || !registration) {
     console.error(id ? `No Vipps MobilePay provider registered with id "${id}".\n\n${USAGE}` : USAGE)
     process.exitCode = 1
     return
   }
-  const webhooks = registration.provider.vipps.webhooks
+  const webhooks = registration.client.webhooks
 
   switch (command) {
     case "register": {

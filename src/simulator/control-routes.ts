@@ -74,7 +74,15 @@ function paymentAction(
 
 function clockAction(control: SimulatorControl, body: Body): SimResponse {
   if (body.reset === true) control.resetTime()
-  if (body.set !== undefined) control.setTime(timeValue(body.set))
+  // set + freeze stops the clock at exactly the time set (not a millisecond later on a busy machine).
+  if (
+    body.set !== undefined &&
+    body.freeze === true &&
+    body.advanceMs === undefined &&
+    body.advanceSeconds === undefined
+  )
+    control.freezeTime(timeValue(body.set))
+  else if (body.set !== undefined) control.setTime(timeValue(body.set))
   const advanceMs = optionalNumber(body.advanceMs, "advanceMs")
   const advanceSeconds = optionalNumber(body.advanceSeconds, "advanceSeconds")
   if (advanceMs !== undefined) control.advanceTime(advanceMs)

@@ -1,6 +1,6 @@
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
-import { listVippsRegistrations, VippsRegistration } from "../providers/vipps/registry"
+import { listRegistrations, type VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData, VippsSessionData } from "../providers/vipps/session-data"
 
 export type ReferenceOwner = {
@@ -8,6 +8,7 @@ export type ReferenceOwner = {
   sessionId: string
   data: VippsSessionData
   status: string
+  metadata?: Record<string, unknown> | null
 }
 
 /** The registration and payment session a Vipps reference belongs to, if any of the store's does. */
@@ -17,8 +18,8 @@ export async function findReferenceOwner(
 ): Promise<ReferenceOwner | undefined> {
   if (!/^[a-zA-Z0-9-]{8,64}$/.test(reference)) return undefined
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  for (const registration of await listVippsRegistrations(container)) {
-    const sessionId = registration.provider.sessionIdFor(reference)
+  for (const registration of await listRegistrations(container)) {
+    const sessionId = registration.sessionIdFor(reference)
     if (!sessionId) continue
     const [session] = await paymentModule.listPaymentSessions({ id: sessionId })
     if (
@@ -26,7 +27,13 @@ export async function findReferenceOwner(
       isVippsSessionData(session.data) &&
       session.data.reference === reference
     ) {
-      return { registration, sessionId, data: session.data, status: session.status }
+      return {
+        registration,
+        sessionId,
+        data: session.data,
+        status: session.status,
+        metadata: session.metadata,
+      }
     }
   }
   return undefined

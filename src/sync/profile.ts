@@ -1,7 +1,7 @@
 import type { ICartModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { UserinfoResponse } from "../lib/vipps/schemas"
-import type { VippsRegistration } from "../providers/vipps/registry"
+import type { VippsRegistration } from "../providers/vipps/registration"
 
 type CartAddress = { id: string; address_1?: string | null; country_code?: string | null }
 type ProfileCart = {
@@ -38,7 +38,7 @@ function address(info: UserinfoResponse, countries: string[]) {
  */
 export async function fillCartFromProfile(
   container: MedusaContainer,
-  { provider, providerId }: VippsRegistration,
+  { client, providerId }: VippsRegistration,
   cartId: string,
   sub: string,
 ): Promise<string[]> {
@@ -65,7 +65,7 @@ export async function fillCartFromProfile(
     if (!cart || cart.completed_at) return []
     if (cart.email && !isBlank(cart.shipping_address) && !isBlank(cart.billing_address)) return []
 
-    const info = await provider.vipps.userinfo.getUserinfo(sub)
+    const info = await client.userinfo.getUserinfo(sub)
     const countries = (cart.region?.countries ?? []).map((c) => c.iso_2.toLowerCase())
     const shared = address(info, countries)
     const cartModule = container.resolve<ICartModuleService>(Modules.CART)

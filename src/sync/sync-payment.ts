@@ -1,21 +1,35 @@
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import {
   ContainerRegistrationKeys,
-  MathBN,
+  MedusaError,
   Modules,
   PaymentActions,
   PaymentSessionStatus,
 } from "@medusajs/framework/utils"
-import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import { fromMinorUnits, toMinorUnits } from "../lib/money"
+import { completeCartWorkflow, processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { fromMinorUnits } from "../lib/money"
 import { referenceKey } from "../lib/reference"
 import { VippsApiError } from "../lib/vipps/errors"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
-import type { VippsRegistration } from "../providers/vipps/registry"
 import { SHOPPER_MESSAGES } from "../providers/vipps/errors"
-import { isReleased, PAYMENT_COLLECTION_METADATA, withPayment } from "../providers/vipps/service"
+import {
+  isReleased,
+  PAYMENT_COLLECTION_METADATA,
+  remainingToCapture,
+  withPayment,
+} from "../providers/vipps/payment-state"
+import type { VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
+import { cartOfCollection, orderOfCollection } from "./links"
+import { withReferenceLock } from "./lock"
 import { fillCartFromProfile } from "./profile"
+import { recordMovements } from "./record-movements"
+import {
+  completionFailed,
+  isDefiniteFailure,
+  isReleasedUnorderable,
+  releaseUnorderable,
+} from "./release-unorderable"
 
 export type SyncOutcome =
   | { outcome: "ignored"; reason: string }
@@ -24,7 +38,7 @@ export type SyncOutcome =
   | { outcome: "failed"; state: string; sessionId: string }
   | { outcome: "authorized"; sessionId: string; orderId?: string; paymentId: string; recorded: string[] }
 
-/** Thrown when Medusa could not be brought in line with Vipps MobilePay; the caller should retry later. */
+/** Thrown when Medusa could not be brought in line with Vipps MobilePay yet; a later visit retries. */
 export class SyncError extends Error {
   constructor(message: string) {
     super(message)
@@ -32,30 +46,21 @@ export class SyncError extends Error {
   }
 }
 
-const LOCK_TIMEOUT_SECONDS = 30
-const LOCK_EXPIRE_SECONDS = 120
-
 /**
  * Brings Medusa in line with what Vipps MobilePay says about one payment: the single step behind the
- * webhook route and the reconciliation job. It reads the payment back from the ePayment API (webhooks
- * are signals, not the truth), runs under Medusa's locking module keyed by the reference so no two
- * processes act on one payment at once, and completes carts only through Medusa's own workflows (their
- * cart lock makes a racing storefront completion and this step produce one order).
+ * webhook inbox, the reconciler and the return page. It reads the payment from the ePayment API (webhooks
+ * are signals, not the truth), runs under the reference lock so no two processes act on one payment at
+ * once, and changes Medusa only through Medusa's own workflows.
  */
 export async function syncVippsPayment(
   container: MedusaContainer,
   registration: VippsRegistration,
   reference: string,
-  knownPayment?: GetPaymentResponse,
 ): Promise<SyncOutcome> {
-  const sessionId = registration.provider.sessionIdFor(reference)
+  const sessionId = registration.sessionIdFor(reference)
   if (!sessionId) return { outcome: "ignored", reason: "reference not made by this registration" }
-
-  const locking = container.resolve(Modules.LOCKING)
-  return locking.execute(
-    `vipps:${reference}`,
-    () => syncLocked(container, registration, reference, sessionId, knownPayment),
-    { timeout: LOCK_TIMEOUT_SECONDS, expire: LOCK_EXPIRE_SECONDS },
+  return withReferenceLock(container, reference, () =>
+    syncLocked(container, registration, reference, sessionId),
   )
 }
 
@@ -64,29 +69,35 @@ async function syncLocked(
   registration: VippsRegistration,
   reference: string,
   sessionId: string,
-  knownPayment?: GetPaymentResponse,
 ): Promise<SyncOutcome> {
-  const { provider, providerId } = registration
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
-  if (!session) return releaseOrphan(registration, paymentModule, logger, reference)
-  if (session.provider_id !== providerId) return { outcome: "ignored", reason: "session of another provider" }
+  if (!session) return releaseOrphan(container, registration, reference)
+  if (session.provider_id !== registration.providerId)
+    return { outcome: "ignored", reason: "session of another provider" }
   if (!isVippsSessionData(session.data) || session.data.reference !== reference) {
     return { outcome: "ignored", reason: "session does not carry this reference" }
   }
 
-  const vipps = knownPayment ?? (await provider.vipps.epayment.getPayment(reference))
-
+  const vipps = await registration.client.epayment.getPayment(reference)
   if (vipps.state === "CREATED") return { outcome: "pending", state: "CREATED" }
 
-  // Approved but released before any order used it counts as failed, like a payment nobody approved.
-  if (vipps.state !== "AUTHORIZED" || (!session.payment && isReleased(vipps))) {
+  const orderId = await orderOfCollection(container, session.payment_collection_id)
+  // Already ordered (a duplicate, a late AUTHORIZED, a CAPTURED or REFUNDED event): only movements can be new.
+  if (session.payment && orderId) {
+    const recorded = await recordMovements(container, session.payment.id, vipps)
+    return { outcome: "authorized", sessionId, orderId, paymentId: session.payment.id, recorded }
+  }
+
+  // Never approved, or approved and released before any order used it: the session failed.
+  const releasedBeforeOrder =
+    vipps.state === "AUTHORIZED" && (isReleased(vipps) || !!session.payment?.canceled_at)
+  if (vipps.state !== "AUTHORIZED" || releasedBeforeOrder) {
     const status =
       vipps.state === "TERMINATED" || vipps.state === "AUTHORIZED"
         ? PaymentSessionStatus.CANCELED
         : PaymentSessionStatus.ERROR
-    if (!session.payment && session.status !== status) {
+    if (session.status !== status && session.status !== PaymentSessionStatus.ERROR) {
       await paymentModule.updatePaymentSession({
         id: session.id,
         amount: session.amount,
@@ -101,46 +112,55 @@ async function syncLocked(
     return { outcome: "failed", state: vipps.state, sessionId }
   }
 
-  // AUTHORIZED: share the profile into the cart, then authorize the session and complete the cart
-  // through Medusa's own workflow.
-  if (!session.payment && provider.options.profileScope && vipps.profile.sub) {
-    const cartId = await cartOfCollection(container, session.payment_collection_id)
-    if (cartId) await fillCartFromProfile(container, registration, cartId, vipps.profile.sub)
+  // A session the plugin already gave up on (released after a failed completion) stays released.
+  if (isReleasedUnorderable(session.metadata)) {
+    if (remainingToCapture(vipps.aggregate) > 0)
+      await releaseUnorderable(container, registration, session as never, vipps, "still reserved")
+    return { outcome: "released", reason: String(session.data.failureReason ?? "released") }
   }
-  // Authorized and ordered already (a duplicate, a late AUTHORIZED, a CAPTURED or REFUNDED event): the
-  // payment workflow would only take the cart lock and find nothing to do; only money movements can be new.
-  const settled = !!session.payment && !!(await orderOfCollection(container, session.payment_collection_id))
-  if (!settled) {
-    await processPaymentWorkflow(container).run({
-      input: {
-        action: PaymentActions.AUTHORIZED,
-        data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
-      },
-    })
+
+  // AUTHORIZED: share the profile into the cart, then complete the cart exactly as the storefront does
+  // (Medusa's workflow authorizes the session; its cart lock makes a racing storefront completion and this
+  // produce one order). A payment collection without a cart (an order's) only needs the authorization.
+  const cartId = await cartOfCollection(container, session.payment_collection_id)
+  if (!session.payment && registration.options.profileScope && vipps.profile?.sub && cartId) {
+    await fillCartFromProfile(container, registration, cartId, vipps.profile.sub)
+  }
+  try {
+    if (cartId) {
+      await completeCartWorkflow(container).run({ input: { id: cartId } })
+    } else {
+      await processPaymentWorkflow(container).run({
+        input: {
+          action: PaymentActions.AUTHORIZED,
+          data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
+        },
+      })
+    }
+  } catch (error) {
+    const attempts = await completionFailed(container, reference)
+    if (isDefiniteFailure(error) || attempts >= registration.options.maxCompletionAttempts) {
+      return releaseUnorderable(container, registration, session as never, vipps, describe(error))
+    }
+    throw new SyncError(
+      `Vipps MobilePay payment ${reference} is approved but the order failed (attempt ${attempts}): ${describe(error)}`,
+    )
   }
 
   const [after] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
   if (!after?.payment)
     throw new SyncError(`Vipps MobilePay payment ${reference} is approved but Medusa has no payment yet`)
+  const ordered = await orderOfCollection(container, after.payment_collection_id)
+  if (cartId && !ordered)
+    throw new SyncError(
+      `Vipps MobilePay payment ${reference} is approved but cart ${cartId} has no order yet`,
+    )
+  const recorded = await recordMovements(container, after.payment.id, vipps)
+  return { outcome: "authorized", sessionId, orderId: ordered, paymentId: after.payment.id, recorded }
+}
 
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  let orderId: string | undefined
-  const cartId = await cartOfCollection(container, after.payment_collection_id)
-  if (cartId) {
-    const { data: orders } = await query.graph({
-      entity: "order_cart",
-      fields: ["order_id"],
-      filters: { cart_id: cartId },
-    })
-    orderId = (orders[0] as { order_id?: string } | undefined)?.order_id
-    if (!orderId)
-      throw new SyncError(
-        `Vipps MobilePay payment ${reference} is approved but cart ${cartId} has no order yet`,
-      )
-  }
-
-  const recorded = await recordOutsideMovements(paymentModule, logger, after.payment.id, vipps)
-  return { outcome: "authorized", sessionId, orderId, paymentId: after.payment.id, recorded }
+function describe(error: unknown): string {
+  return error instanceof MedusaError || error instanceof Error ? error.message : String(error)
 }
 
 /**
@@ -148,15 +168,18 @@ async function syncLocked(
  * the app was open) can still be approved: no order will ever use that reservation, so release it.
  */
 async function releaseOrphan(
-  { provider }: VippsRegistration,
-  paymentModule: IPaymentModuleService,
-  logger: Logger,
+  container: MedusaContainer,
+  { client }: VippsRegistration,
   reference: string,
 ): Promise<SyncOutcome> {
-  const vipps = await provider.vipps.epayment.getPayment(reference).catch((error: unknown) => {
-    if (error instanceof VippsApiError && error.status === 404) return undefined
-    throw error
-  })
+  const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const vipps: GetPaymentResponse | undefined = await client.epayment
+    .getPayment(reference)
+    .catch((error: unknown) => {
+      if (error instanceof VippsApiError && error.status === 404) return undefined
+      throw error
+    })
   if (!vipps) return { outcome: "ignored", reason: "no such payment" }
   // Only a payment created for one of this store's payment collections is ours: another store sharing the
   // sales unit (without its own referencePrefix) receives the same webhooks.
@@ -165,103 +188,12 @@ async function releaseOrphan(
     ? (await paymentModule.listPaymentCollections({ id: collectionId })).length > 0
     : false
   if (!ours) return { outcome: "ignored", reason: "not a payment of this store" }
-  const { authorizedAmount, capturedAmount, cancelledAmount } = vipps.aggregate
-  const remaining = authorizedAmount.value - capturedAmount.value - cancelledAmount.value
-  if (vipps.state !== "AUTHORIZED" || remaining <= 0) {
+  if (vipps.state !== "AUTHORIZED" || remainingToCapture(vipps.aggregate) <= 0) {
     return { outcome: "ignored", reason: "no such payment session" }
   }
-  await provider.vipps.epayment.cancelPayment(reference, referenceKey("release", reference))
+  await client.epayment.cancelPayment(reference, referenceKey("release", reference))
   logger.warn(
     `Vipps MobilePay payment ${reference} was approved for a payment session Medusa had dropped; released it`,
   )
   return { outcome: "released", reason: "approved after its payment session was dropped" }
-}
-
-async function orderOfCollection(container: MedusaContainer, paymentCollectionId: string) {
-  const cartId = await cartOfCollection(container, paymentCollectionId)
-  if (!cartId) return undefined
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order_cart",
-    fields: ["order_id"],
-    filters: { cart_id: cartId },
-  })
-  return (data[0] as { order_id?: string } | undefined)?.order_id
-}
-
-async function cartOfCollection(container: MedusaContainer, paymentCollectionId: string) {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "cart_payment_collection",
-    fields: ["cart_id"],
-    filters: { payment_collection_id: paymentCollectionId },
-  })
-  return (data[0] as { cart_id?: string } | undefined)?.cart_id
-}
-
-/**
- * Captures, refunds and cancellations made outside Medusa (e.g. in the business portal) are recorded,
- * never sent to Vipps MobilePay again. A capture Vipps holds beyond Medusa's captures becomes a capture
- * row marked as already captured (no provider call); refunds and cancellations are kept in the payment
- * data for the merchant to see. Medusa's own movements compare equal and cause nothing.
- */
-async function recordOutsideMovements(
-  paymentModule: IPaymentModuleService,
-  logger: Logger,
-  paymentId: string,
-  vipps: GetPaymentResponse,
-): Promise<string[]> {
-  const payment = await paymentModule.retrievePayment(paymentId, {
-    select: ["id", "data", "amount", "currency_code", "captured_at", "canceled_at"],
-    relations: ["captures", "refunds"],
-  })
-  const currency = vipps.amount.currency
-  const sum = (rows?: { amount: unknown }[] | null) =>
-    toMinorUnits(
-      MathBN.convert(
-        (rows ?? []).reduce((total, row) => MathBN.add(total, row.amount as never), MathBN.convert(0)),
-      ).toFixed(),
-      currency,
-    )
-  const medusaCaptured = sum(payment.captures as never)
-  const medusaRefunded = sum(payment.refunds as never)
-  const { capturedAmount, refundedAmount, cancelledAmount } = vipps.aggregate
-  const recorded: string[] = []
-
-  if (capturedAmount.value > medusaCaptured) {
-    const missing = capturedAmount.value - medusaCaptured
-    await paymentModule.capturePayment({
-      payment_id: paymentId,
-      amount: fromMinorUnits(missing, currency),
-      // Already captured at Vipps MobilePay: record it without calling the provider.
-      is_captured: true,
-    } as Parameters<IPaymentModuleService["capturePayment"]>[0])
-    recorded.push(`capture ${fromMinorUnits(missing, currency)} ${currency}`)
-    logger.warn(
-      `Vipps MobilePay payment ${vipps.reference}: recorded a capture of ${fromMinorUnits(missing, currency)} ${currency} made outside Medusa`,
-    )
-  }
-  const outside = {
-    refunded: Math.max(0, refundedAmount.value - medusaRefunded),
-    cancelled: payment.canceled_at ? 0 : cancelledAmount.value,
-  }
-  if (outside.refunded > 0) recorded.push(`refund ${fromMinorUnits(outside.refunded, currency)} ${currency}`)
-  if (outside.cancelled > 0)
-    recorded.push(`cancel ${fromMinorUnits(outside.cancelled, currency)} ${currency}`)
-
-  if (isVippsSessionData(payment.data)) {
-    const data = {
-      ...withPayment(payment.data, vipps),
-      ...(outside.refunded > 0 || outside.cancelled > 0
-        ? {
-            outsideMedusa: { refundedAmount: outside.refunded, cancelledAmount: outside.cancelled, currency },
-          }
-        : {}),
-    }
-    // The module stores `data` as given; its DTO type just does not list it.
-    await paymentModule.updatePayment({ id: paymentId, data } as Parameters<
-      IPaymentModuleService["updatePayment"]
-    >[0])
-  }
-  return recorded
 }

@@ -12,12 +12,29 @@ export const sdk = new Medusa({
 
 const PROVIDER_ID = "pp_vipps_vipps" // pp_vipps_<id> of the registration that serves the cart's region
 
+/**
+ * `GET /store/vipps/payments/:reference`. `cart_id` and `order_id` are only given with `?token=` (the
+ * `vipps_token` of the return URL) or `?cart_id=` (the payment's cart); otherwise they are null.
+ */
 export type VippsPaymentStatus = {
   reference: string
   status: "pending" | "authorized" | "failed"
   cart_id: string | null
   order_id: string | null
   failure_reason: string | null
+}
+
+/** The payment's status; pass the return token (or the cart id) to learn its cart and order too. */
+export async function vippsPaymentStatus(
+  reference: string,
+  proof: { token?: string | null; cartId?: string | null } = {},
+): Promise<VippsPaymentStatus> {
+  const query = proof.token ? { token: proof.token } : proof.cartId ? { cart_id: proof.cartId } : {}
+  const { payment } = await sdk.client.fetch<{ payment: VippsPaymentStatus }>(
+    `/store/vipps/payments/${encodeURIComponent(reference)}`,
+    { query },
+  )
+  return payment
 }
 
 /** 1. The button: show it when the region offers the provider. Vipps in Norway, MobilePay in DK/FI. */
@@ -44,9 +61,10 @@ export async function payWithVipps(cart: HttpTypes.StoreCart): Promise<void> {
 }
 
 /**
- * 3. The return page (returnUrl, e.g. /checkout/vipps/return?reference=…&cart_id=…). It may open in
- * another browser or tab without the shop's session: everything it needs is in the URL. The outcome
- * comes from the store API, never from the redirect itself.
+ * 3. The return page (returnUrl, e.g. /checkout/vipps/return?reference=…&cart_id=…; the plugin appends
+ * `&vipps_token=…`). It may open in another browser or tab without the shop's session: everything it needs
+ * is in the URL, and the token proves this browser started the payment. The outcome comes from the store
+ * API, never from the redirect itself.
  */
 export async function handleVippsReturn(
   url: URL,
@@ -58,14 +76,15 @@ export async function handleVippsReturn(
 ): Promise<void> {
   const reference = url.searchParams.get("reference")
   if (!reference) return show.failed("The link has no payment reference.")
+  const proof = { token: url.searchParams.get("vipps_token"), cartId: url.searchParams.get("cart_id") }
   const deadline = Date.now() + 10 * 60_000 // a payment request lives at most 10 minutes
   for (;;) {
-    const { payment } = await sdk.client.fetch<{ payment: VippsPaymentStatus }>(
-      `/store/vipps/payments/${encodeURIComponent(reference)}`,
-    )
+    const payment = await vippsPaymentStatus(reference, proof)
     if (payment.status === "authorized") {
+      const cartId = payment.cart_id ?? proof.cartId
+      if (!cartId) return show.failed("The payment went through; your confirmation is on its way by email.")
       // Idempotent: when the webhook already created the order, completing returns that same order.
-      const result = await sdk.store.cart.complete(url.searchParams.get("cart_id") ?? payment.cart_id!)
+      const result = await sdk.store.cart.complete(cartId)
       if (result.type === "order") return show.order(result.order)
       return show.failed(result.error.message)
     }
@@ -96,7 +115,11 @@ export async function completeOrExplain(cartId: string) {
   return failureReason ? { failed: failureReason } : { waiting: result.error.message }
 }
 
-/** QR on a customer-facing screen: `redirectUrl` is the QR image (one-time, 10 minutes). Then poll as in 3. */
+/**
+ * QR on a customer-facing screen: `redirectUrl` is the QR image (one-time, 10 minutes). Then poll with
+ * `vippsPaymentStatus(reference, { cartId: cart.id })`. `customerInteraction` is accepted only where the
+ * registration has `storefrontCustomerInteraction: true` (a till or kiosk); leave it out in a web shop.
+ */
 export async function showVippsQr(cart: HttpTypes.StoreCart, img: HTMLImageElement): Promise<string> {
   const { payment_collection } = await sdk.store.payment.initiatePaymentSession(cart, {
     provider_id: PROVIDER_ID,
@@ -115,7 +138,8 @@ export async function showVippsQr(cart: HttpTypes.StoreCart, img: HTMLImageEleme
 
 /**
  * Push message to a known phone number (till, call centre; never ask web shoppers for it): no redirect,
- * the app rings. MSISDN format: country code and number, digits only (4791234567). Then poll as in 3.
+ * the app rings. MSISDN format: country code and number, digits only (4791234567). `phoneNumber` is
+ * accepted with PUSH_MESSAGE only. Then poll with `vippsPaymentStatus(reference, { cartId: cart.id })`.
  */
 export async function sendVippsPushMessage(cart: HttpTypes.StoreCart, phoneNumber: string): Promise<string> {
   const { payment_collection } = await sdk.store.payment.initiatePaymentSession(cart, {

@@ -1,6 +1,9 @@
 import { MedusaError } from "@medusajs/framework/utils"
+import { deriveReturnTokenKey, returnToken, withReturnToken } from "../../lib/return-token"
+import { isAllowedReturnUrl, parseReturnUrlRule, ReturnUrlRule } from "../../lib/return-url"
 import type { CreatePaymentRequest, Currency, Receipt } from "../../lib/vipps/schemas"
 import type { VippsOptions } from "./options"
+import { describePayment } from "./payment-description"
 import type { StorefrontInput } from "./session-data"
 
 type Known = {
@@ -13,12 +16,19 @@ type Known = {
   receipt?: Receipt
 }
 
-function fill(template: string, values: Record<string, string | undefined>, encode: boolean): string {
+/** Fills the return URL's placeholders, URL-encoded. */
+function fill(template: string, values: Record<string, string | undefined>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = values[name]
     if (value === undefined) return whole === "{cart_id}" ? "" : whole
-    return encode ? encodeURIComponent(value) : value
+    return encodeURIComponent(value)
   })
+}
+
+function returnUrlRules(options: VippsOptions): ReturnUrlRule[] {
+  return options.allowedReturnUrlOrigins
+    .map((entry) => parseReturnUrlRule(entry.trim()))
+    .filter((rule): rule is ReturnUrlRule => !("error" in rule))
 }
 
 /** The ePayment create request for a session: options as defaults, validated storefront input on top. */
@@ -55,6 +65,19 @@ export function buildCreatePaymentRequest(
       "userFlow PUSH_MESSAGE needs the customer's phoneNumber",
     )
   }
+  // The landing page asks for the number itself: a web shop never collects it (and must not pass one on).
+  if (input.phoneNumber && userFlow !== "PUSH_MESSAGE") {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      "phoneNumber is only accepted with userFlow PUSH_MESSAGE",
+    )
+  }
+  if (input.customerInteraction && !options.storefrontCustomerInteraction) {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      "customerInteraction is not accepted from the storefront: enable the provider option storefrontCustomerInteraction (tills and kiosks only)",
+    )
+  }
 
   if (input.expiresAt) {
     if (userFlow !== "QR" && userFlow !== "PUSH_MESSAGE") {
@@ -73,16 +96,22 @@ export function buildCreatePaymentRequest(
 
   let returnUrl: string | undefined
   if (input.returnUrl) {
-    const origin = new URL(input.returnUrl).origin
-    if (!options.allowedReturnUrlOrigins.some((allowed) => new URL(allowed).origin === origin)) {
+    if (!isAllowedReturnUrl(input.returnUrl, returnUrlRules(options))) {
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
-        "returnUrl is not allowed from the storefront: add its origin to the provider option allowedReturnUrlOrigins",
+        "returnUrl is not allowed from the storefront: only http(s) and app-scheme URLs whose scheme and host are in the provider option allowedReturnUrlOrigins",
       )
     }
-    returnUrl = fill(input.returnUrl, values, true)
+    returnUrl = fill(input.returnUrl, values)
   } else if (options.returnUrl) {
-    returnUrl = fill(options.returnUrl, values, true)
+    returnUrl = fill(options.returnUrl, values)
+  }
+  // The browser that comes back from the app carries proof that it started this payment.
+  if (returnUrl) {
+    returnUrl = withReturnToken(
+      returnUrl,
+      returnToken(deriveReturnTokenKey(options.clientSecret), known.reference),
+    )
   }
   if (!returnUrl && (userFlow === "WEB_REDIRECT" || userFlow === "NATIVE_REDIRECT")) {
     throw new MedusaError(
@@ -91,8 +120,14 @@ export function buildCreatePaymentRequest(
     )
   }
 
-  let description = fill(options.paymentDescription, values, false).trim().slice(0, 100)
-  if (description.length < 3) description = `Payment ${known.reference}`.slice(0, 100)
+  const description = describePayment(options.paymentDescription, {
+    storeName: options.storeName,
+    items: (known.receipt?.orderLines ?? [])
+      .filter((line) => !line.isShipping)
+      .map((line) => ({ name: line.name, quantity: line.unitInfo?.quantity })),
+    reference: known.reference,
+    cartId: values.cart_id,
+  })
 
   return {
     amount: { currency: known.currency, value: known.value },

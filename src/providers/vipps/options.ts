@@ -6,6 +6,8 @@ import {
   USER_FLOWS,
 } from "../../lib/vipps/schemas"
 import { REFERENCE_PREFIX_PATTERN } from "../../lib/reference"
+import { parseReturnUrlRule } from "../../lib/return-url"
+import { DEFAULT_PAYMENT_DESCRIPTION } from "./payment-description"
 
 /**
  * Options of one provider registration (`providers: [{ resolve, id, options }]`). Validated at startup:
@@ -41,8 +43,18 @@ export const VippsOptionsSchema = z
      * Required unless every payment is PUSH_MESSAGE or QR.
      */
     returnUrl: urlTemplate.optional(),
-    /** Origins from which the storefront may pass its own `returnUrl` in session data (default: none). */
-    allowedReturnUrlOrigins: z.array(z.url()).default([]),
+    /**
+     * Where the storefront may send shoppers back with its own `returnUrl` in session data (default: nowhere):
+     * `https://shop.example` (scheme and host) or an app scheme `myapp://` / `myapp://host`.
+     */
+    allowedReturnUrlOrigins: z
+      .array(
+        z.string().superRefine((entry, ctx) => {
+          const rule = parseReturnUrlRule(entry.trim())
+          if ("error" in rule) ctx.addIssue({ code: "custom", message: rule.error })
+        }),
+      )
+      .default([]),
     userFlow: z.enum(USER_FLOWS).default("WEB_REDIRECT"),
     /**
      * Flows the storefront may pick per session, besides `userFlow`. PUSH_MESSAGE is left out by default:
@@ -51,10 +63,16 @@ export const VippsOptionsSchema = z
     storefrontUserFlows: z.array(z.enum(USER_FLOWS)).default(["WEB_REDIRECT", "NATIVE_REDIRECT", "QR"]),
     paymentMethod: z.enum(PAYMENT_METHOD_TYPES).default("WALLET"),
     customerInteraction: z.enum(CUSTOMER_INTERACTIONS).default("CUSTOMER_NOT_PRESENT"),
+    /** Let the storefront set `customerInteraction` per session (a till or kiosk); a web shop leaves it off. */
+    storefrontCustomerInteraction: z.boolean().default(false),
     /** Capture at authorization (only for goods delivered at once: tickets, digital goods, in-store). */
     autoCapture: z.boolean().default(false),
-    /** Shown in the app; placeholders {reference}, {cart_id}, {store_name}. 3-100 characters after filling. */
-    paymentDescription: z.string().min(1).max(100).default("Payment {reference}"),
+    /**
+     * Shown in the app, the business portal and settlement files; placeholders {store_name}, {items} (e.g.
+     * "2 × T-shirt, 1 more"), {cart_id}, {reference}. Cut to 100 characters after filling.
+     */
+    paymentDescription: z.string().min(1).max(100).default(DEFAULT_PAYMENT_DESCRIPTION),
+    /** Fills {store_name}: the name shoppers know the shop by. */
     storeName: z.string().max(60).optional(),
     /** Prepended to every reference so several shops can share one sales unit. */
     referencePrefix: z
@@ -74,6 +92,10 @@ export const VippsOptionsSchema = z
     webhookToleranceSeconds: z.number().int().positive().default(300),
     /** Reconciliation: sessions younger than this are left to the storefront and webhooks. */
     reconcileAfterSeconds: z.number().int().min(0).default(60),
+    /** Reconciliation: how often an approved payment with money still reserved is read back (portal actions, lost webhooks). */
+    reconcileAuthorizedEverySeconds: z.number().int().min(60).default(3600),
+    /** An approved payment whose cart fails to become an order this many times is released. */
+    maxCompletionAttempts: z.number().int().min(1).max(50).default(5),
     /** Profile sharing scope, e.g. "name email phoneNumber address". */
     profileScope: z
       .string()

@@ -34,25 +34,29 @@ import {
   referenceKey,
   sessionIdFromReference,
 } from "../../lib/reference"
+import { deriveReturnTokenKey } from "../../lib/return-token"
 import { VippsClient } from "../../lib/vipps/client"
 import { VippsApiError } from "../../lib/vipps/errors"
-import { isRetryable } from "../../lib/vipps/retry-policy"
-import type { GetPaymentResponse, ModificationResponse } from "../../lib/vipps/schemas"
+import type { GetPaymentResponse } from "../../lib/vipps/schemas"
 import { medusaDecimal } from "./amount"
 import { SHOPPER_MESSAGES, toMedusaError, WAITING_FOR_APPROVAL } from "./errors"
 import { parseOptions, VippsOptions, VippsOptionsError } from "./options"
 import { cartOfSession } from "./cart-lookup"
 import { buildCreatePaymentRequest } from "./create-payment"
 import { buildReceipt } from "./receipt"
+import { MoneyRowService, MovementGuard } from "./guard"
+import {
+  isFullyReleased,
+  isReleased,
+  medusaStatus,
+  PAYMENT_COLLECTION_METADATA,
+  remainingToCapture,
+  withModification,
+  withPayment,
+} from "./payment-state"
+import type { VippsRegistration } from "./registration"
 import { isVippsSessionData, StorefrontInput, VippsSessionData } from "./session-data"
 import { systemInfo } from "./system-info"
-
-/** Medusa's capture and refund rows (the payment module's own services; Medusa passes providers no amounts). */
-type MoneyRow = { id: string; payment_id?: string; raw_amount?: { value: string | number }; amount?: unknown }
-type MoneyRowService = {
-  retrieve(id: string, config: { select: string[] }): Promise<MoneyRow>
-  list(filters: { payment_id: string }, config: { select: string[] }): Promise<MoneyRow[]>
-}
 
 /**
  * Vipps MobilePay (ePayment API) as a Medusa payment provider. Adapts Medusa's calls to the API client;
@@ -64,6 +68,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
   protected readonly options_: VippsOptions
   protected readonly client: VippsClient
   protected readonly logger: Logger
+  private readonly guard: MovementGuard
 
   static override validateOptions(options: Record<string, unknown>): void {
     try {
@@ -92,21 +97,27 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       retry: { maxAttempts: parsed.maxAttempts },
       logger: this.logger,
     })
+    this.guard = new MovementGuard(
+      this.client,
+      {
+        capture: container.captureService as MoneyRowService | undefined,
+        refund: container.refundService as MoneyRowService | undefined,
+      },
+      this.logger,
+    )
   }
 
-  /** The API client of this registration (for the plugin's routes, jobs and workflows). */
-  get vipps(): VippsClient {
-    return this.client
-  }
-
-  get options(): Readonly<Omit<VippsOptions, "clientSecret" | "subscriptionKey" | "webhookSecret">> {
-    const { clientSecret: _s, subscriptionKey: _k, webhookSecret: _w, ...visible } = this.options_
-    return visible
-  }
-
-  /** Only the webhook route needs it. */
-  get webhookSecret(): string | undefined {
-    return this.options_.webhookSecret
+  /** What routes, jobs and the sync use of this registration (they never call the provider itself). */
+  get registration(): Omit<VippsRegistration, "id" | "providerId"> {
+    const { clientSecret: _s, subscriptionKey: _k, webhookSecret, ...options } = this.options_
+    const prefix = this.options_.referencePrefix
+    return {
+      client: this.client,
+      options,
+      webhookSecret,
+      returnTokenKey: deriveReturnTokenKey(this.options_.clientSecret),
+      sessionIdFor: (reference: string) => sessionIdFromReference(reference, prefix),
+    }
   }
 
   private async paymentCollectionOf(sessionId: string): Promise<string | undefined> {
@@ -119,11 +130,6 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     } catch {
       return undefined
     }
-  }
-
-  /** The session a reference of this registration belongs to, or null for someone else's reference. */
-  sessionIdFor(reference: string): string | null {
-    return sessionIdFromReference(reference, this.options_.referencePrefix)
   }
 
   async initiatePayment({
@@ -228,21 +234,11 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       ? idempotencyKey("capture", captureId)
       : referenceKey("capture-full", session.reference)
     try {
-      let value: number
-      if (captureId) {
-        // Medusa passes no amount (see the docs' pitfall 1): read it from the capture row it just created.
-        const capture = await (this.container.captureService as MoneyRowService).retrieve(captureId, {
-          select: ["id", "amount", "raw_amount"],
-        })
-        value = toMinorUnits(
-          medusaDecimal((capture.raw_amount ?? capture.amount) as never),
-          session.amount.currency,
-        )
-      } else {
-        const payment = await this.client.epayment.getPayment(session.reference)
-        value = remainingToCapture(payment)
-      }
-      await this.refuseUnrecorded(session, "capture", key, captureId)
+      // Medusa passes no amount (see the docs' pitfall 1): read it from the capture row it just created.
+      const row = captureId ? await this.guard.row("capture", captureId, session.amount.currency) : undefined
+      if (row) await this.guard.assertNothingUnrecorded(session, row, key)
+      const value =
+        row?.value ?? remainingToCapture((await this.client.epayment.getPayment(session.reference)).aggregate)
       const response = await this.client.epayment.capturePayment(
         session.reference,
         { currency: session.amount.currency as "NOK", value },
@@ -253,7 +249,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       )
       return { data: withModification(session, response) }
     } catch (error) {
-      const settled = await this.tookEffect(session, error, key)
+      const settled = await this.guard.tookEffect(session, error, key)
       if (settled) return { data: settled }
       throw this.fail(error, `capture ${session.reference}`)
     }
@@ -267,18 +263,22 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       const value = toMinorUnits(medusaDecimal(amount), currency)
       if (value <= 0)
         throw new MedusaError(MedusaError.Types.INVALID_DATA, "A refund must be larger than zero")
+      const refundId = context?.idempotency_key
       // Medusa always passes the refund id; without one, what was refunded so far keeps the key stable.
-      key = context?.idempotency_key
-        ? idempotencyKey("refund", context.idempotency_key)
+      key = refundId
+        ? idempotencyKey("refund", refundId)
         : referenceKey(`refund-${session.aggregate?.refundedAmount.value ?? 0}`, session.reference)
-      await this.refuseUnrecorded(session, "refund", key, context?.idempotency_key)
+      const row = refundId ? await this.guard.row("refund", refundId, currency) : undefined
+      // The sync recording a refund Vipps MobilePay already made: check it is there, send nothing.
+      if (row?.recordsVipps) return { data: await this.guard.assertHeldAtVipps(session, row) }
+      if (row) await this.guard.assertNothingUnrecorded(session, row, key)
       const response = await this.client.epayment.refundPayment(session.reference, { currency, value }, key)
       this.logger.info(
         `Vipps MobilePay refunded ${fromMinorUnits(value, currency)} ${currency} of ${session.reference}`,
       )
       return { data: withModification(session, response) }
     } catch (error) {
-      const settled = key ? await this.tookEffect(session, error, key) : undefined
+      const settled = key ? await this.guard.tookEffect(session, error, key) : undefined
       if (settled) return { data: settled }
       throw this.fail(error, `refund ${session.reference}`)
     }
@@ -386,7 +386,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     session: VippsSessionData,
     payment: GetPaymentResponse,
   ): Promise<AuthorizePaymentOutput> {
-    const value = remainingToCapture(payment)
+    const value = remainingToCapture(payment.aggregate)
     if (value <= 0) {
       if (payment.aggregate.capturedAmount.value >= payment.amount.value) {
         return { status: PaymentSessionStatus.CAPTURED, data: session }
@@ -405,80 +405,6 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     }
   }
 
-  /**
-   * A capture or refund must not go out while Vipps MobilePay holds more captured (refunded) than Medusa
-   * has recorded — its own capture (refund) rows, other than the one being made, plus what the sync recorded
-   * as done outside Medusa. An earlier attempt that Medusa saw fail may have gone through; the new attempt
-   * carries a new Medusa id, so its Idempotency-Key could not stop a second charge. A repeat of our own
-   * attempt (same key in the event log) is a safe replay. Otherwise refuse until the sync has recorded it.
-   */
-  private async refuseUnrecorded(
-    session: VippsSessionData,
-    kind: "capture" | "refund",
-    key: string,
-    rowId: string | undefined,
-  ) {
-    const known = await this.recordedMinor(session, kind, rowId)
-    if (known === undefined) return
-    const field = kind === "capture" ? "capturedAmount" : "refundedAmount"
-    const payment = await this.client.epayment.getPayment(session.reference)
-    const held = payment.aggregate[field].value
-    if (held <= known) return
-    const events = await this.client.epayment.getPaymentEvents(session.reference)
-    if (events.some((event) => event.idempotencyKey === key && event.success)) return
-    const currency = payment.amount.currency
-    throw new MedusaError(
-      MedusaError.Types.NOT_ALLOWED,
-      `Vipps MobilePay holds ${fromMinorUnits(held, currency)} ${currency} ${kind}d for ${session.reference}, Medusa recorded ${fromMinorUnits(known, currency)} ${currency}: an earlier ${kind} may have gone through. Nothing was sent. The payment is synced from Vipps MobilePay by its webhook or the reconciliation job; check it before trying again.`,
-    )
-  }
-
-  /**
-   * After a capture or refund failed without a clear answer (the connection dropped or Vipps MobilePay kept
-   * failing on every retry), it may still have happened: a timeout is not a failure. If the event log shows
-   * our Idempotency-Key as a successful event, it did — report success, so Medusa keeps its row.
-   */
-  private async tookEffect(session: VippsSessionData, error: unknown, key: string) {
-    // Any failure worth a retry (no answer, 5xx, 423, 429, "try later" codes) may follow an attempt that
-    // went through: only a definite refusal (other 4xx) proves nothing happened.
-    if (!isRetryable(error)) return undefined
-    try {
-      const events = await this.client.epayment.getPaymentEvents(session.reference)
-      if (!events.some((event) => event.idempotencyKey === key && event.success)) return undefined
-      this.logger.warn(`Vipps MobilePay ${key} went through although no answer came back; recorded it`)
-      return withPayment(session, await this.client.epayment.getPayment(session.reference))
-    } catch {
-      return undefined
-    }
-  }
-
-  /** What Medusa has recorded as captured (refunded) for this payment, in minor units, without `rowId`. */
-  private async recordedMinor(
-    session: VippsSessionData,
-    kind: "capture" | "refund",
-    rowId: string | undefined,
-  ) {
-    const service = (kind === "capture" ? this.container.captureService : this.container.refundService) as
-      MoneyRowService | undefined
-    if (!rowId || !service) return undefined
-    const current = await service.retrieve(rowId, { select: ["id", "payment_id"] })
-    if (!current.payment_id) return undefined
-    const rows = await service.list(
-      { payment_id: current.payment_id },
-      { select: ["id", "amount", "raw_amount"] },
-    )
-    const currency = session.amount.currency
-    const recorded = rows
-      .filter((row) => row.id !== rowId)
-      .reduce(
-        (total, row) =>
-          total + toMinorUnits(medusaDecimal((row.raw_amount ?? row.amount) as never), currency),
-        0,
-      )
-    const outside = kind === "refund" ? (session.outsideMedusa?.refundedAmount ?? 0) : 0
-    return recorded + outside
-  }
-
   private sessionData(data: unknown): VippsSessionData {
     if (!isVippsSessionData(data)) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "The payment has no Vipps MobilePay reference")
@@ -491,59 +417,6 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     if (!(error instanceof MedusaError)) this.logger.error(medusaError.message)
     return medusaError
   }
-}
-
-function remainingToCapture(payment: GetPaymentResponse): number {
-  const { authorizedAmount, capturedAmount, cancelledAmount } = payment.aggregate
-  return authorizedAmount.value - capturedAmount.value - cancelledAmount.value
-}
-
-function isFullyReleased(payment: GetPaymentResponse): boolean {
-  return remainingToCapture(payment) <= 0
-}
-
-/** Approved, then cancelled before anything was captured (in the portal, by a deadline, by a rollback). */
-export function isReleased(payment: GetPaymentResponse): boolean {
-  return (
-    payment.state === "AUTHORIZED" &&
-    payment.aggregate.cancelledAmount.value > 0 &&
-    payment.aggregate.capturedAmount.value === 0
-  )
-}
-
-function medusaStatus(payment: GetPaymentResponse): PaymentSessionStatus {
-  switch (payment.state) {
-    case "CREATED":
-      return PaymentSessionStatus.PENDING
-    case "AUTHORIZED": {
-      const { authorizedAmount, capturedAmount } = payment.aggregate
-      return capturedAmount.value > 0 && capturedAmount.value >= authorizedAmount.value
-        ? PaymentSessionStatus.CAPTURED
-        : PaymentSessionStatus.AUTHORIZED
-    }
-    case "TERMINATED":
-      return PaymentSessionStatus.CANCELED
-    default:
-      return PaymentSessionStatus.ERROR
-  }
-}
-
-/** Metadata key holding the Medusa payment collection a Vipps payment was created for. */
-export const PAYMENT_COLLECTION_METADATA = "medusaPaymentCollectionId"
-
-export function withPayment(session: VippsSessionData, payment: GetPaymentResponse): VippsSessionData {
-  const failureReason = SHOPPER_MESSAGES[payment.state]
-  return {
-    ...session,
-    state: payment.state,
-    aggregate: payment.aggregate,
-    pspReference: payment.pspReference,
-    ...(failureReason ? { failureReason } : {}),
-  }
-}
-
-function withModification(session: VippsSessionData, response: ModificationResponse): VippsSessionData {
-  return { ...session, state: response.state, aggregate: response.aggregate }
 }
 
 export default VippsProviderService

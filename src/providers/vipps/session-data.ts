@@ -21,7 +21,9 @@ export const StorefrontInput = z.strictObject({
     .optional(),
   userFlow: z.enum(USER_FLOWS).optional(),
   paymentMethod: z.enum(PAYMENT_METHOD_TYPES).optional(),
+  /** Only where the provider option storefrontCustomerInteraction allows it (a till, a kiosk). */
   customerInteraction: z.enum(CUSTOMER_INTERACTIONS).optional(),
+  /** Only with userFlow PUSH_MESSAGE. */
   phoneNumber: z
     .string()
     .transform((s) => s.replace(/[\s+]/g, ""))
@@ -31,7 +33,8 @@ export const StorefrontInput = z.strictObject({
       }),
     )
     .optional(),
-  returnUrl: z.url().optional(),
+  /** Checked against the provider option allowedReturnUrlOrigins (scheme and host). */
+  returnUrl: z.string().min(1).max(2000).optional(),
   qrFormat: z.enum(QR_FORMATS).optional(),
   qrSize: z.number().int().min(100).max(2000).optional(),
   /** Long-living payment (QR or PUSH_MESSAGE only): when it expires, RFC 3339, 10 minutes to 60 days ahead. */
@@ -61,8 +64,8 @@ export type VippsSessionData = {
   pspReference?: string
   /** Long-living payments: when Vipps MobilePay expires the payment. */
   expiresAt?: string
-  /** Movements Vipps MobilePay holds that were made outside Medusa (e.g. in the business portal), minor units. */
-  outsideMedusa?: { refundedAmount: number; cancelledAmount: number; currency: string }
+  /** Until when Vipps MobilePay guarantees the reservation can be captured (ePayment 1.8). */
+  captureGuaranteedUntil?: string
   /** Set when the payment ended without approval, in words a shopper understands. */
   failureReason?: string
 }

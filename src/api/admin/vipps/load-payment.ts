@@ -1,7 +1,11 @@
 import type { MedusaContainer, IPaymentModuleService } from "@medusajs/framework/types"
 import { MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
 import { isSupportedCurrency, toMinorUnits, type SupportedCurrency } from "../../../lib/money"
-import { resolveVippsProvider, type VippsRegistration } from "../../../providers/vipps/registry"
+import {
+  findRegistration,
+  registrationIdOf,
+  type VippsRegistration,
+} from "../../../providers/vipps/registration"
 import { isVippsSessionData, type VippsSessionData } from "../../../providers/vipps/session-data"
 
 type AmountRow = { amount: unknown }
@@ -35,7 +39,7 @@ export async function loadVippsPayment(scope: MedusaContainer, id: string): Prom
     },
   )
   if (!payment) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment ${id} was not found`)
-  if (!payment.provider_id.startsWith("pp_vipps_") || !isVippsSessionData(payment.data)) {
+  if (!registrationIdOf(payment.provider_id) || !isVippsSessionData(payment.data)) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment ${id} is not a Vipps MobilePay payment`)
   }
   const data = payment.data
@@ -55,6 +59,6 @@ export async function loadVippsPayment(scope: MedusaContainer, id: string): Prom
     refunded: sum(payment.refunds as AmountRow[] | undefined),
     capturedAt: payment.captured_at ?? null,
     canceledAt: payment.canceled_at ?? null,
-    registration: resolveVippsProvider(scope, payment.provider_id.slice("pp_vipps_".length)),
+    registration: findRegistration(scope, payment.provider_id),
   }
 }

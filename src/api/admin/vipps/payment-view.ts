@@ -59,7 +59,7 @@ export type CaptureDeadline = {
 }
 
 export type Discrepancy = {
-  kind: "captured" | "refunded" | "cancelled" | "amount" | "state" | "outside_medusa"
+  kind: "captured" | "refunded" | "cancelled" | "amount" | "state"
   message: string
 }
 
@@ -84,7 +84,6 @@ export type PaymentView = {
   vipps: VippsSide | null
   events: TimelineEvent[]
   capture_deadline: CaptureDeadline | null
-  outside_medusa: { refunded: Money; cancelled: Money } | null
   discrepancies: Discrepancy[]
   /** Why Vipps MobilePay's side is missing or incomplete (never holds secrets). */
   error: string | null
@@ -102,8 +101,6 @@ export type PaymentFacts = {
     capturedAt: Date | string | null
     canceledAt: Date | string | null
   }
-  /** `data.outsideMedusa` as the sync step stores it (minor units). */
-  outsideMedusa?: { refundedAmount?: number; cancelledAmount?: number } | null
   vipps?: GetPaymentResponse
   events?: PaymentEvent[]
   error?: string
@@ -212,26 +209,8 @@ export function buildPaymentView(facts: PaymentFacts): PaymentView {
       capture_guaranteed_until: facts.vipps.captureGuaranteedUntil ?? null,
     }
   }
-  const outsideRefunded = facts.outsideMedusa?.refundedAmount ?? 0
-  const outsideCancelled = Math.max(0, (facts.outsideMedusa?.cancelledAmount ?? 0) - cancelledByMedusa)
-  const outside =
-    outsideRefunded > 0 || outsideCancelled > 0
-      ? { refunded: m(outsideRefunded), cancelled: m(outsideCancelled) }
-      : null
-  if (vipps) {
-    // A release the sync already attributed to the business portal is reported once, below.
-    discrepancies.push(
-      ...compare(medusa, vipps, cancelledByMedusa).filter(
-        (d) => !(outsideCancelled > 0 && d.kind === "cancelled" && !medusa.canceled_at),
-      ),
-    )
-  }
-  if (outside) {
-    discrepancies.push({
-      kind: "outside_medusa",
-      message: `Vipps MobilePay reports money movements made outside Medusa (e.g. in the business portal): refunded ${show(outside.refunded)}, cancelled ${show(outside.cancelled)}. Medusa's order totals do not include them.`,
-    })
-  }
+  // Movements made outside Medusa become Medusa rows through the sync: what is left here is a disagreement.
+  if (vipps) discrepancies.push(...compare(medusa, vipps, cancelledByMedusa))
   const deadline =
     facts.vipps && vipps && vipps.capturable.value > 0
       ? captureDeadline(facts.vipps, facts.events ?? [], facts.now)
@@ -266,7 +245,6 @@ export function buildPaymentView(facts: PaymentFacts): PaymentView {
     vipps,
     events,
     capture_deadline: deadline,
-    outside_medusa: outside,
     discrepancies,
     error: facts.error ?? null,
   }

@@ -128,15 +128,9 @@ describe("buildPaymentView", () => {
     )
   })
 
-  it("reports movements the sync found outside Medusa once, and no deadline when nothing is reserved", () => {
-    const view = buildPaymentView(
-      facts({
-        vipps: vipps({}, { cancelled: 49900 }),
-        outsideMedusa: { refundedAmount: 0, cancelledAmount: 49900 },
-      }),
-    )
-    expect(view.discrepancies.map((d) => d.kind)).toEqual(["outside_medusa"])
-    expect(view.outside_medusa?.cancelled.decimal).toBe("499.00")
+  it("reports a release Medusa has not recorded, and no deadline when nothing is reserved", () => {
+    const view = buildPaymentView(facts({ vipps: vipps({}, { cancelled: 49900 }) }))
+    expect(view.discrepancies.map((d) => d.kind)).toEqual(["cancelled"])
     expect(view.capture_deadline).toBeNull()
   })
 
@@ -210,11 +204,9 @@ describe("buildPaymentView", () => {
         medusa,
         vipps: vippsSide,
         events: [...events, released],
-        outsideMedusa: { refundedAmount: 0, cancelledAmount: 29900 },
       }),
     )
     expect(view.discrepancies).toEqual([])
-    expect(view.outside_medusa).toBeNull()
     expect(view.status).toEqual({
       label: "Captured",
       tone: "green",

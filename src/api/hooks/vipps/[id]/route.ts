@@ -3,26 +3,28 @@ import type { Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { WebhookEvent } from "../../../../lib/vipps/schemas"
 import { verifyWebhook } from "../../../../lib/webhook-signature"
-import { resolveVippsProvider } from "../../../../providers/vipps/registry"
-import { syncVippsPayment } from "../../../../sync/sync-payment"
+import { requestPaymentCheck } from "../../../../providers/vipps/events"
+import { findRegistration } from "../../../../providers/vipps/registration"
 import { readRawBody } from "./raw-body"
 
 /**
  * `POST /hooks/vipps/:id` — ePayment webhooks for the registration `:id` (e.g. /hooks/vipps/vipps).
- * Verifies the HMAC signature over the raw body, path and host before anything else, then syncs the
- * payment from the ePayment API's own state and answers 200 only once Medusa agrees with it.
- * 401: not signed by Vipps MobilePay with this registration's secret; 400: not an ePayment event;
- * 404: no such registration; 5xx: try again later (Vipps MobilePay retries).
+ * Verifies the HMAC signature over the raw body, path and host before anything else, hands the event to
+ * the inbox (an event on Medusa's event bus, durable with the Redis event bus) and answers at once: Vipps
+ * MobilePay counts no answer within 10 s as a failure and delivers a registration's events in order, so
+ * the work must not hold the answer. The reconciliation job is the safety net when a process dies between
+ * the answer and the work.
+ * 401: not signed by Vipps MobilePay with this registration's secret; 200 "ignored": signed but unusable;
+ * 404: no such registration; 503: the inbox is unavailable (Vipps MobilePay retries).
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse) {
   const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const registration = resolveVippsProvider(req.scope, req.params.id)
+  const registration = findRegistration(req.scope, req.params.id)
   if (!registration) {
     res.status(404).json({ type: "not_found", message: "No Vipps MobilePay provider with this id" })
     return
   }
-  const { provider } = registration
-  const secret = provider.webhookSecret
+  const secret = registration.webhookSecret
   if (!secret) {
     logger.error(
       `Vipps MobilePay webhook for ${registration.providerId} refused: the provider has no webhookSecret option`,
@@ -39,14 +41,14 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
     return
   }
 
-  const publicUrl = provider.options.webhookUrl ? new URL(provider.options.webhookUrl) : undefined
+  const publicUrl = registration.options.webhookUrl ? new URL(registration.options.webhookUrl) : undefined
   const verification = verifyWebhook({
     secret,
     body,
     headers: req.headers,
     pathAndQuery: publicUrl ? `${publicUrl.pathname}${publicUrl.search}` : req.originalUrl,
     host: publicUrl ? publicUrl.host : (req.headers.host ?? ""),
-    toleranceMs: provider.options.webhookToleranceSeconds * 1000,
+    toleranceMs: registration.options.webhookToleranceSeconds * 1000,
   })
   if (!verification.ok) {
     logger.warn(`Vipps MobilePay webhook for ${registration.providerId} rejected: ${verification.reason}`)
@@ -54,20 +56,23 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
     return
   }
 
-  let event: WebhookEvent
+  let json: unknown
   try {
-    const parsed = WebhookEvent.safeParse(JSON.parse(body.toString("utf8")))
-    if (!parsed.success) throw new Error("not an ePayment event")
-    event = parsed.data
+    json = JSON.parse(body.toString("utf8"))
   } catch {
-    res.status(400).json({ type: "invalid_data", message: "Not an ePayment webhook event" })
+    json = undefined
+  }
+  // Signed by Vipps MobilePay but not an event this route acts on (another sales unit on the same secret,
+  // an event name added later): acknowledged, since a 4xx would hold back this payment's later events.
+  const parsed = WebhookEvent.safeParse(json)
+  if (!parsed.success || parsed.data.msn !== registration.options.merchantSerialNumber) {
+    logger.warn(
+      `Vipps MobilePay webhook for ${registration.providerId} ignored: not an ePayment event of this sales unit`,
+    )
+    res.status(200).json({ received: true, outcome: "ignored" })
     return
   }
-  if (event.msn !== provider.options.merchantSerialNumber) {
-    res.status(400).json({ type: "invalid_data", message: "Event for another sales unit" })
-    return
-  }
-
+  const event = parsed.data
   if (event.name === "CREATED") {
     // We created the payment ourselves; nothing in Medusa changes until it is approved or fails.
     res.status(200).json({ received: true, outcome: "ignored" })
@@ -75,13 +80,15 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   }
 
   try {
-    const result = await syncVippsPayment(req.scope, registration, event.reference)
-    logger.info(`Vipps MobilePay webhook ${event.name} for ${event.reference}: ${result.outcome}`)
-    res.status(200).json({ received: true, outcome: result.outcome })
+    await requestPaymentCheck(
+      { provider_id: registration.providerId, reference: event.reference, cause: event.name },
+      req.scope,
+    )
+    res.status(200).json({ received: true, outcome: "queued" })
   } catch (error) {
-    // Not stored yet: a 5xx makes Vipps MobilePay deliver again later.
+    // Not handed over: a 5xx makes Vipps MobilePay deliver again later.
     logger.error(
-      `Vipps MobilePay webhook ${event.name} for ${event.reference} not processed: ${error instanceof Error ? error.message : String(error)}`,
+      `Vipps MobilePay webhook ${event.name} for ${event.reference} not queued: ${error instanceof Error ? error.message : String(error)}`,
     )
     res.status(503).json({ type: "unexpected_state", message: "Not processed, please retry" })
   }

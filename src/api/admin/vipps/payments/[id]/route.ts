@@ -37,7 +37,7 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse<A
   if (!payment.registration) {
     error = `The provider ${payment.providerId} is not configured in this store any more; Vipps MobilePay's side cannot be read.`
   } else {
-    const { epayment } = payment.registration.provider.vipps
+    const { epayment } = payment.registration.client
     const [read, log] = await Promise.allSettled([
       epayment.getPayment(reference),
       epayment.getPaymentEvents(reference),
@@ -65,7 +65,6 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse<A
         capturedAt: payment.capturedAt,
         canceledAt: payment.canceledAt,
       },
-      outsideMedusa: payment.data.outsideMedusa ?? null,
       vipps,
       events,
       error,

@@ -1,0 +1,289 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { IPaymentModuleService, IProductModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import axios from "axios"
+import { webhookHeaders } from "../../src/lib/webhook-signature"
+import { reconcileVippsPayments } from "../../src/sync/reconcile"
+import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { answerOnLandingPage } from "../helpers/shopper"
+import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
+
+jest.setTimeout(240_000)
+
+const sim = useSimulator({ webhooks: true })
+const HOUR = 3600_000
+
+/** Vipps MobilePay's event log and aggregate are the ledger: Medusa follows it whatever happens beside the plugin. */
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let store: SeededStore
+    let shop: ReturnType<typeof storefront>
+    let admin: { headers: Record<string, string> }
+
+    beforeAll(async () => {
+      store = await seedStore(
+        getContainer(),
+        [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
+        [
+          { label: "mug", amounts: { nok: 249.5 } },
+          { label: "lamp", amounts: { nok: 100 } },
+        ],
+      )
+      shop = storefront(api, store)
+      admin = await adminHeaders(api, getContainer())
+    })
+
+    const vipps = (reference: string) => sim.current.control.getPayment(reference)!
+    const later = (ms: number) => new Date(Date.now() + ms)
+
+    async function startPayment(label = "mug", email = "shopper@example.com") {
+      const cart = await shop.createCart("nok", [{ label, quantity: 2 }], { email })
+      const { session } = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
+      return { cart, session, reference: session.data.reference as string }
+    }
+
+    async function orderOf(container: MedusaContainer, cartId: string) {
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const { data } = await query.graph({
+        entity: "order_cart",
+        fields: ["order_id"],
+        filters: { cart_id: cartId },
+      })
+      return (data[0] as { order_id?: string } | undefined)?.order_id
+    }
+
+    async function paidOrder() {
+      const { cart, reference } = await startPayment()
+      await answerOnLandingPage(vipps(reference).redirectUrl!, "approve")
+      const completed = await shop.complete(cart.id)
+      expect(completed.data.type).toBe("order")
+      const order = completed.data.order as { id: string }
+      return { reference, orderId: order.id, paymentId: (await orderPayment(order.id)).id as string }
+    }
+
+    async function orderPayment(orderId: string) {
+      const { data } = await api.get(
+        `/admin/orders/${orderId}?fields=id,payment_collections.payments.*,payment_collections.payments.captures.*,payment_collections.payments.refunds.*`,
+        admin,
+      )
+      return data.order.payment_collections[0].payments[0]
+    }
+
+    async function transactions(orderId: string) {
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+      const { data } = await query.graph({
+        entity: "order",
+        fields: ["transactions.amount", "transactions.reference", "transactions.reference_id"],
+        filters: { id: orderId },
+      })
+      return ((data[0] as { transactions?: { amount: number; reference: string }[] }).transactions ?? []).map(
+        (t) => ({ reference: t.reference, amount: Number(t.amount) }),
+      )
+    }
+
+    const sum = (rows: { amount: number }[]) => rows.reduce((total, row) => total + Number(row.amount), 0)
+
+    async function attention() {
+      const { data } = await api.get("/admin/vipps/attention", admin)
+      return data as { flagged: { reference: string; reason: string; message: string }[] }
+    }
+
+    it("1. never refunds twice: a refund whose answers were all lost is recorded, and the second click is refused", async () => {
+      const { reference, orderId, paymentId } = await paidOrder()
+      await api.post(`/admin/payments/${paymentId}/capture`, {}, admin)
+      sim.current.control.cutConnection("refund", { times: 10, when: "after" })
+      sim.current.control.failNext("getPaymentEvents", { times: 10, status: 503 })
+      const lost = await api.post(
+        `/admin/payments/${paymentId}/refund`,
+        { amount: 300 },
+        { ...admin, validateStatus: () => true },
+      )
+      expect(lost.status).toBeGreaterThanOrEqual(400)
+      sim.current.control.clearFaults()
+      expect(vipps(reference).aggregate.refunded).toBe(30000)
+
+      const again = await api.post(
+        `/admin/payments/${paymentId}/refund`,
+        { amount: 300 },
+        { ...admin, validateStatus: () => true },
+      )
+      expect(again.status).toBe(400)
+      expect(again.data.message).toMatch(/holds 300.00 NOK refunded/)
+      // The refusal asked the sync to record what Vipps holds: Medusa shows the refund as a real refund row.
+      const payment = await eventually(async () => {
+        const p = await orderPayment(orderId)
+        return p.refunds.length === 1 && p
+      })
+      expect(sum(payment.refunds)).toBe(300)
+      // The order transaction is the workflow's next step.
+      await eventually(async () => (await transactions(orderId)).some((t) => t.reference === "refund"))
+      expect(await transactions(orderId)).toEqual(
+        expect.arrayContaining([{ reference: "refund", amount: -300 }]),
+      )
+      expect(vipps(reference).aggregate.refunded).toBe(30000)
+      expect(vipps(reference).events.filter((e) => e.name === "REFUNDED")).toHaveLength(1)
+    })
+
+    it("2. releases an approved payment whose cart cannot become an order, and tells shopper and staff", async () => {
+      const { cart, reference } = await startPayment("lamp")
+      // After approval the item can no longer be sold: inventory is now managed and there is none.
+      const products = getContainer().resolve<IProductModuleService>(Modules.PRODUCT)
+      await products.updateProductVariants(store.variants.lamp, { manage_inventory: true })
+      sim.current.control.approve(reference)
+      await eventually(async () => vipps(reference).aggregate.cancelled === 20000, 60_000)
+      expect(vipps(reference).aggregate.captured).toBe(0)
+      expect(await orderOf(getContainer(), cart.id)).toBeUndefined()
+      const { data } = await api.get(`/store/vipps/payments/${reference}`, { headers: shop.headers })
+      expect(data.payment.status).toBe("failed")
+      expect(data.payment.failure_reason).toMatch(/could not complete your order.*released/)
+      const flagged = (await attention()).flagged.find((f) => f.reference === reference)
+      expect(flagged?.reason).toBe("released_unorderable")
+      // A later visit changes nothing: released once, never completed.
+      await reconcileVippsPayments(getContainer(), { now: later(HOUR) })
+      expect(vipps(reference).events.filter((e) => e.name === "CANCELLED")).toHaveLength(1)
+    })
+
+    it("3. a newer approved payment becomes an order while 200 stuck sessions wait", async () => {
+      // 200 payments nobody approves (made straight through Medusa's payment module: no carts needed).
+      const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
+      for (let batch = 0; batch < 10; batch++) {
+        const collections = await payments.createPaymentCollections(
+          Array.from({ length: 20 }, () => ({ currency_code: "nok", amount: 100 })),
+        )
+        await Promise.all(
+          collections.map((collection) =>
+            payments.createPaymentSession(collection.id, {
+              provider_id: "pp_vipps_vipps",
+              currency_code: "nok",
+              amount: 100,
+              data: {},
+            }),
+          ),
+        )
+      }
+      sim.current.control.dropWebhooks(1000)
+      // Every stuck session has been visited once (four runs of 50), as the job would over two minutes.
+      for (let run = 1; run <= 5; run++)
+        await reconcileVippsPayments(getContainer(), { now: later(run * 60_000) })
+      const fresh = await startPayment()
+      sim.current.control.approve(fresh.reference)
+      const report = await reconcileVippsPayments(getContainer(), { now: later(6 * 60_000) })
+      expect(report.checked).toBeLessThanOrEqual(50)
+      expect(await orderOf(getContainer(), fresh.cart.id)).toBeDefined()
+      sim.current.control.clearWebhookFaults()
+    })
+
+    it("4. a capture made in the business portal is a Medusa capture with its order transaction, webhook or not", async () => {
+      const delivered = await paidOrder()
+      sim.current.control.capture(delivered.reference, 30000)
+      const payment = await eventually(async () => {
+        const p = await orderPayment(delivered.orderId)
+        return p.captures.length === 1 && p
+      })
+      expect(sum(payment.captures)).toBe(300)
+      expect(await transactions(delivered.orderId)).toEqual(
+        expect.arrayContaining([{ reference: "capture", amount: 300 }]),
+      )
+
+      const lost = await paidOrder()
+      sim.current.control.dropWebhooks(10, { reference: lost.reference })
+      sim.current.control.capture(lost.reference, 49900)
+      await reconcileVippsPayments(getContainer(), { now: later(2 * HOUR) })
+      const captured = await orderPayment(lost.orderId)
+      expect(sum(captured.captures)).toBe(499)
+      expect(captured.captured_at).toBeTruthy()
+      expect(await transactions(lost.orderId)).toEqual(
+        expect.arrayContaining([{ reference: "capture", amount: 499 }]),
+      )
+      // Recorded, never sent again.
+      const sent = sim.current.control
+        .requests()
+        .filter((r) => r.method === "POST" && /\/capture$/.test(r.path))
+      expect(
+        sent.filter((r) => r.path.includes(delivered.reference) || r.path.includes(lost.reference)),
+      ).toHaveLength(0)
+    })
+
+    it("5. a movement on a payment Medusa canceled is flagged for staff and its webhook answered 2xx", async () => {
+      const { reference, paymentId } = await paidOrder()
+      const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
+      // Medusa canceled the payment, but the reservation stayed at Vipps (a rollback that kept it).
+      await payments.updatePayment({ id: paymentId, canceled_at: new Date() } as never)
+      sim.current.control.capture(reference, 10000)
+      const [delivery] = await sim.current.control.waitForWebhooks(
+        1,
+        { reference, eventName: "CAPTURED" },
+        { timeoutMs: 15_000 },
+      )
+      expect(delivery.attempts.map((a) => a.status)).toEqual([200])
+      const flagged = await eventually(async () =>
+        (await attention()).flagged.find(
+          (f) => f.reference === reference && f.reason === "movement_after_cancel",
+        ),
+      )
+      expect(flagged.message).toMatch(/100.00 NOK captured/)
+    })
+
+    it("5b. signed deliveries it cannot use are acknowledged, never refused", async () => {
+      const url = new URL(`http://localhost:${process.env.PORT}/hooks/vipps/vipps`)
+      for (const body of [
+        "{not json",
+        JSON.stringify({
+          msn: "999999",
+          reference: "someone-else-1234",
+          name: "AUTHORIZED",
+          pspReference: "p",
+          amount: { currency: "NOK", value: 1 },
+          timestamp: new Date().toISOString(),
+          idempotencyKey: null,
+          success: true,
+        }),
+        JSON.stringify({ msn: NORWAY.msn, reference: "whatever-1234", name: "SOMETHING_NEW" }),
+      ]) {
+        const headers = webhookHeaders({
+          secret: process.env.VIPPS_WEBHOOK_SECRET!,
+          pathAndQuery: url.pathname,
+          host: url.host,
+          date: new Date().toUTCString(),
+          body,
+        })
+        const response = await axios.post(url.toString(), body, {
+          headers: { ...headers, "content-type": "application/json" },
+          transformRequest: [(d) => d],
+          validateStatus: () => true,
+        })
+        expect(response.status).toBe(200)
+        expect(response.data.outcome).toBe("ignored")
+      }
+    })
+
+    it("6. a lost REFUNDED webhook is picked up by the reconciler", async () => {
+      const { reference, orderId, paymentId } = await paidOrder()
+      await api.post(`/admin/payments/${paymentId}/capture`, {}, admin)
+      await eventually(async () => (await orderPayment(orderId)).captures.length === 1)
+      sim.current.control.dropWebhooks(10, { reference })
+      sim.current.control.refund(reference, 12345)
+      await reconcileVippsPayments(getContainer(), { now: later(2 * HOUR) })
+      const payment = await orderPayment(orderId)
+      expect(sum(payment.refunds)).toBe(123.45)
+      expect(await transactions(orderId)).toEqual(
+        expect.arrayContaining([{ reference: "refund", amount: -123.45 }]),
+      )
+    })
+
+    it("answers a webhook before the work is done: the order follows from the inbox", async () => {
+      const { cart, reference } = await startPayment()
+      sim.current.control.addLatency("getPayment", 1500, { times: 2 })
+      sim.current.control.approve(reference)
+      const [delivery] = await sim.current.control.waitForWebhooks(
+        1,
+        { reference, eventName: "AUTHORIZED" },
+        { timeoutMs: 15_000 },
+      )
+      expect(delivery.attempts.map((a) => a.status)).toEqual([200])
+      expect(await orderOf(getContainer(), cart.id)).toBeUndefined()
+      await eventually(async () => !!(await orderOf(getContainer(), cart.id)))
+      sim.current.control.clearFaults()
+    })
+  },
+})

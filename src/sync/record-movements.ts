@@ -1,0 +1,146 @@
+import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
+import { capturePaymentWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { fromMinorUnits, toMinorUnits } from "../lib/money"
+import type { GetPaymentResponse } from "../lib/vipps/schemas"
+import { RECORDED_FROM_VIPPS } from "../providers/vipps/guard"
+import { remainingToCapture, withPayment } from "../providers/vipps/payment-state"
+import { isVippsSessionData } from "../providers/vipps/session-data"
+import { flagForStaff } from "./attention"
+
+type Row = { amount: unknown }
+type PaymentRow = {
+  id: string
+  amount: unknown
+  data?: unknown
+  canceled_at?: Date | string | null
+  captured_at?: Date | string | null
+  captures?: Row[] | null
+  refunds?: Row[] | null
+  payment_session?: {
+    id: string
+    amount: unknown
+    currency_code: string
+    status: string
+    data: Record<string, unknown>
+    metadata?: Record<string, unknown> | null
+  } | null
+}
+
+function minorSum(rows: Row[] | null | undefined, currency: string): number {
+  const total = (rows ?? []).reduce((sum, row) => MathBN.add(sum, row.amount as never), MathBN.convert(0))
+  return toMinorUnits(MathBN.convert(total).toFixed(), currency)
+}
+
+/** Medusa's side of one payment in minor units: what its rows say. */
+export function medusaTotals(payment: PaymentRow, currency: string) {
+  const captured = minorSum(payment.captures, currency)
+  const amount = toMinorUnits(MathBN.convert(payment.amount as never).toFixed(), currency)
+  return {
+    captured,
+    refunded: minorSum(payment.refunds, currency),
+    // A canceled payment released whatever it had not captured.
+    cancelled: payment.canceled_at ? amount - captured : 0,
+  }
+}
+
+/**
+ * Vipps MobilePay's aggregate is the ledger: every capture, refund and cancellation it holds that Medusa's
+ * rows lack (made in the business portal, or one of ours whose answer was lost) becomes a Medusa row
+ * through Medusa's own workflows, with its order transaction and event. Nothing is sent to Vipps again:
+ * captures are recorded as already captured, refunds carry a marker the provider checks against Vipps.
+ * A movement on a payment Medusa already canceled cannot be recorded: it is flagged for staff.
+ */
+export async function recordMovements(
+  container: MedusaContainer,
+  paymentId: string,
+  vipps: GetPaymentResponse,
+): Promise<string[]> {
+  const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const read = async () =>
+    (await paymentModule.retrievePayment(paymentId, {
+      select: ["id", "data", "amount", "currency_code", "captured_at", "canceled_at"],
+      relations: ["captures", "refunds", "payment_session"],
+    })) as unknown as PaymentRow
+  let payment = await read()
+  const currency = vipps.amount.currency
+  const money = (minor: number) => `${fromMinorUnits(minor, currency)} ${currency}`
+  const { capturedAmount, refundedAmount, cancelledAmount } = vipps.aggregate
+  const medusa = medusaTotals(payment, currency)
+  const recorded: string[] = []
+
+  if (
+    payment.canceled_at &&
+    (capturedAmount.value > medusa.captured || refundedAmount.value > medusa.refunded)
+  ) {
+    if (payment.payment_session) {
+      await flagForStaff(container, payment.payment_session, {
+        reason: "movement_after_cancel",
+        message: `Vipps MobilePay holds ${money(capturedAmount.value)} captured and ${money(refundedAmount.value)} refunded for ${vipps.reference}, but Medusa canceled this payment. The customer may have been charged for a canceled order: refund at Vipps MobilePay or restore the order.`,
+        vipps: {
+          captured: capturedAmount.value,
+          refunded: refundedAmount.value,
+          cancelled: cancelledAmount.value,
+          currency,
+        },
+        medusa: { captured: medusa.captured, refunded: medusa.refunded, currency },
+      })
+    }
+    logger.warn(
+      `Vipps MobilePay payment ${vipps.reference} moved after Medusa canceled it; flagged for staff`,
+    )
+    return ["flagged: movement after cancel"]
+  }
+
+  if (capturedAmount.value > medusa.captured) {
+    const missing = capturedAmount.value - medusa.captured
+    await capturePaymentWorkflow(container).run({
+      // is_captured: already captured at Vipps MobilePay, so Medusa records it without calling the provider.
+      input: { payment_id: paymentId, amount: fromMinorUnits(missing, currency), is_captured: true } as never,
+    })
+    recorded.push(`capture ${money(missing)}`)
+    logger.info(
+      `Vipps MobilePay payment ${vipps.reference}: recorded a capture of ${money(missing)} made at Vipps`,
+    )
+  }
+
+  if (refundedAmount.value > medusa.refunded) {
+    const missing = refundedAmount.value - medusa.refunded
+    await refundPaymentWorkflow(container).run({
+      input: {
+        payment_id: paymentId,
+        amount: fromMinorUnits(missing, currency),
+        note: "Refunded at Vipps MobilePay (business portal, or an answer that was lost); recorded by the plugin",
+        metadata: { [RECORDED_FROM_VIPPS]: true },
+      } as never,
+    })
+    recorded.push(`refund ${money(missing)}`)
+    logger.info(
+      `Vipps MobilePay payment ${vipps.reference}: recorded a refund of ${money(missing)} made at Vipps`,
+    )
+  }
+
+  // Released at Vipps with nothing left to capture: Medusa's payment can capture no more either.
+  if (!payment.canceled_at && cancelledAmount.value > 0 && remainingToCapture(vipps.aggregate) <= 0) {
+    await paymentModule.cancelPayment(paymentId)
+    recorded.push(`cancel ${money(cancelledAmount.value)}`)
+    payment = await read()
+    if (capturedAmount.value === 0 && payment.payment_session) {
+      await flagForStaff(container, payment.payment_session, {
+        reason: "released_outside_medusa",
+        message: `The reservation of ${vipps.reference} was released at Vipps MobilePay before anything was captured: this order will not be paid.`,
+        vipps: { captured: 0, refunded: 0, cancelled: cancelledAmount.value, currency },
+        medusa: { captured: 0, refunded: 0, currency },
+      })
+    }
+  }
+
+  if (isVippsSessionData(payment.data)) {
+    // The module stores `data` as given; its DTO type just does not list it.
+    await paymentModule.updatePayment({ id: paymentId, data: withPayment(payment.data, vipps) } as Parameters<
+      IPaymentModuleService["updatePayment"]
+    >[0])
+  }
+  return recorded
+}
