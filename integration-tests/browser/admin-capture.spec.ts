@@ -147,14 +147,15 @@ if (unavailable) {
 
     /** The order's page; logs in first when the dashboard asks for it. */
     async function openOrder(page: Page, orderId: string) {
-      await page.goto(`${medusa.url}/app/orders/${orderId}`)
+      // The first load compiles the dashboard (development mode): wait for the page, not for "load".
+      await page.goto(`${medusa.url}/app/orders/${orderId}`, { waitUntil: "commit", timeout: 180_000 })
       const widget = page.getByTestId("vipps-payment-widget")
       const login = page.locator('input[name="email"]')
-      // The first load compiles the dashboard (development mode).
       await widget.or(login).first().waitFor({ timeout: 180_000 })
       if (await login.isVisible()) {
         await logIn(page)
-        await page.goto(`${medusa.url}/app/orders/${orderId}`)
+        await page.goto(`${medusa.url}/app/orders/${orderId}`, { waitUntil: "commit", timeout: 180_000 })
+        await widget.waitFor({ timeout: 180_000 })
       }
     }
 

@@ -235,7 +235,9 @@ medusaIntegrationTestRunner({
         tone: "green",
         detail: "The uncaptured rest was released.",
       })
-      expect(v.medusa).toMatchObject({ captured: { value: 20000 }, canceled_at: null })
+      // Medusa cancels the payment (nothing more to capture); its captures stay and can be refunded.
+      expect(v.medusa.captured.value).toBe(20000)
+      expect(v.medusa.canceled_at).not.toBeNull()
       expect(v.actions).toMatchObject({ can_capture: false, can_release: false })
       expect(v.discrepancies).toEqual([])
     })
