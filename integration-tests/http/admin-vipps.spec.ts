@@ -218,6 +218,8 @@ medusaIntegrationTestRunner({
         uncaptured: { currency: "NOK", value: 49900, decimal: "499.00" },
         can_capture: true,
         can_release: true,
+        refundable: { currency: "NOK", value: 0, decimal: "0.00" },
+        can_refund: false,
       })
 
       await api.post(`/admin/payments/${paymentId}/capture`, { amount: 100 }, admin)
@@ -267,11 +269,35 @@ medusaIntegrationTestRunner({
         tone: "green",
         detail: "The uncaptured rest was released.",
       })
-      // Medusa's payment is cancelled as Vipps holds nothing more to capture; its capture stays refundable.
-      expect(v.medusa).toMatchObject({ captured: { value: 20000 } })
+      // Medusa cancels the payment (nothing more to capture); its captures stay and can be refunded.
+      expect(v.medusa.captured.value).toBe(20000)
       expect(v.medusa.canceled_at).not.toBeNull()
       expect(v.actions).toMatchObject({ can_capture: false, can_release: false })
       expect(v.discrepancies).toEqual([])
+    })
+
+    it("refunds the captured part of a released payment through Medusa's refund", async () => {
+      const { paymentId, reference } = await paidOrder()
+      await api.post(`/admin/payments/${paymentId}/capture`, { amount: 200 }, admin)
+      expect((await view(paymentId)).actions).toMatchObject({
+        can_refund: true,
+        refundable: { value: 20000 },
+      })
+      expect((await release(paymentId)).status).toBe(200)
+      const released = await view(paymentId)
+      expect(released.actions).toMatchObject({ can_refund: true, refundable: { value: 20000 } })
+
+      await api.post(`/admin/payments/${paymentId}/refund`, { amount: 50 }, admin)
+      const refunded = await view(paymentId)
+      expect(refunded.status?.label).toBe("Partly refunded")
+      expect(refunded.actions.refundable.value).toBe(15000)
+      expect(refunded.medusa.refunded.value).toBe(5000)
+      expect(refunded.discrepancies).toEqual([])
+      expect(sim.current.control.getPayment(reference)!.aggregate).toMatchObject({
+        captured: 20000,
+        refunded: 5000,
+        cancelled: 29900,
+      })
     })
 
     it("releases a payment with nothing captured through Medusa's own cancel", async () => {

@@ -117,10 +117,14 @@ export async function walkThroughCheckout(run: Walkthrough): Promise<{ orderId: 
       )
       const status = delivery.attempts.at(-1)?.status
       check(status === 200, `Medusa answered ${status} to the webhook`)
-      const { cart: completed } = await ok(`${medusaUrl}/store/carts/${cart.id}?fields=id,completed_at`, {
-        headers: shop,
-      })
-      check(completed.completed_at, "the cart is not completed after the webhook")
+      // The webhook is answered at once and processed from the inbox right after: wait for the order.
+      await eventually(
+        "the cart completed by the webhook",
+        async () =>
+          (await ok(`${medusaUrl}/store/carts/${cart.id}?fields=id,completed_at`, { headers: shop })).cart
+            .completed_at,
+        30_000,
+      )
       return { attempts: delivery.attempts.length }
     },
     (d) => `delivered in ${d.attempts} attempt${d.attempts === 1 ? "" : "s"}, cart completed`,

@@ -1,4 +1,4 @@
-import { parseCaptureAmount } from "../lib/capture-amount"
+import { parseAmount, parseCaptureAmount } from "../lib/capture-amount"
 
 describe("parseCaptureAmount", () => {
   it("reads major units exactly, with a point or a comma", () => {
@@ -18,5 +18,14 @@ describe("parseCaptureAmount", () => {
     for (const text of ["0", "0.00", "-5", "1.005", "1e3", "", "abc", "1.2.3"]) {
       expect(parseCaptureAmount(text, "NOK", 54800)).toHaveProperty("error")
     }
+  })
+})
+
+describe("parseAmount for refunds", () => {
+  it("limits a refund to what is captured and not refunded", () => {
+    expect(parseAmount("50", "NOK", 10000, "refund")).toEqual({ minor: 5000 })
+    expect(parseAmount("100.01", "NOK", 10000, "refund")).toEqual({
+      error: "At most 100.00 NOK can be refunded.",
+    })
   })
 })

@@ -1,34 +1,23 @@
-import { Button, Hint, Input, Label, Text, toast, usePrompt } from "@medusajs/ui"
-import { useEffect, useId, useRef, useState } from "react"
+import { Button, Text, toast, usePrompt } from "@medusajs/ui"
+import { useRef } from "react"
 import { fromMinorUnits } from "../../lib/money"
 import type { PaymentView } from "../../api/admin/vipps/payments/[id]/route"
-import { parseCaptureAmount } from "../lib/capture-amount"
 import { useVippsPaymentActions } from "../lib/vipps-payments"
+import { AmountForm } from "./amount-form"
 
 /**
- * Capture an amount (prefilled with the uncaptured rest), capture the rest, or release it. Captures are
- * Medusa's own (its capture rows, order transactions and events); refunds stay in Medusa's payment section.
- * One action at a time: every button is disabled while one runs, and a second click is ignored.
+ * Capture an amount (prefilled with the uncaptured rest), capture the rest, or release it; and refund
+ * where Medusa's payment section cannot (a partly captured or released payment). Captures and refunds are
+ * Medusa's own (its rows, order transactions and events). One action at a time: every button is disabled
+ * while one runs, and a second click is ignored.
  */
 export function VippsPaymentActions({ view }: { view: PaymentView }) {
   const { currency, actions } = view
-  const uncaptured = actions.uncaptured.value
   const rest = `${actions.uncaptured.decimal} ${currency}`
-  const { capture, release, busy } = useVippsPaymentActions(view.payment_id)
+  const { capture, release, refund, busy } = useVippsPaymentActions(view.payment_id)
   const running = useRef(false)
   const prompt = usePrompt()
-  const inputId = useId()
-  const [amount, setAmount] = useState(actions.uncaptured.decimal)
-  const [touched, setTouched] = useState(false)
-  // A new rest (after a capture here or elsewhere) becomes the new suggestion.
-  useEffect(() => {
-    setAmount(actions.uncaptured.decimal)
-    setTouched(false)
-  }, [actions.uncaptured.decimal])
-
-  if (!actions.can_capture && !actions.can_release) return null
-  const parsed = parseCaptureAmount(amount, currency, uncaptured)
-  const invalid = "error" in parsed ? parsed.error : null
+  if (!actions.can_capture && !actions.can_release && !actions.can_refund) return null
 
   async function once(action: () => Promise<void>) {
     if (running.current) return
@@ -39,15 +28,15 @@ export function VippsPaymentActions({ view }: { view: PaymentView }) {
       running.current = false
     }
   }
+  const show = (minor: number) => `${fromMinorUnits(minor, currency)} ${currency}`
 
   const doCapture = (minor: number) =>
     once(async () => {
-      const label = `${fromMinorUnits(minor, currency)} ${currency}`
       try {
         await capture.mutateAsync(Number(fromMinorUnits(minor, currency)))
-        toast.success(`Captured ${label}`)
+        toast.success(`Captured ${show(minor)}`)
       } catch (error) {
-        toast.error(`The capture of ${label} failed: ${message(error)}`)
+        toast.error(`The capture of ${show(minor)} failed: ${message(error)}`)
       }
     })
 
@@ -68,74 +57,83 @@ export function VippsPaymentActions({ view }: { view: PaymentView }) {
       }
     })
 
+  const doRefund = (minor: number) =>
+    once(async () => {
+      const confirmed = await prompt({
+        title: `Refund ${show(minor)}?`,
+        description: `${show(minor)} goes back to the customer through Vipps MobilePay. This cannot be undone.`,
+        confirmText: "Refund",
+        cancelText: "Cancel",
+      })
+      if (!confirmed) return
+      try {
+        await refund.mutateAsync(Number(fromMinorUnits(minor, currency)))
+        toast.success(`Refunded ${show(minor)}`)
+      } catch (error) {
+        toast.error(`The refund of ${show(minor)} failed: ${message(error)}`)
+      }
+    })
+
   return (
     <div className="flex flex-col gap-y-3 px-6 py-4" data-testid="vipps-payment-actions">
-      <Text size="small" weight="plus">
-        {rest} not captured yet
-      </Text>
+      {(actions.can_capture || actions.can_release) && (
+        <Text size="small" weight="plus">
+          {rest} not captured yet
+        </Text>
+      )}
       {actions.can_capture && (
-        <form
-          className="flex flex-col gap-y-2"
-          onSubmit={(event) => {
-            event.preventDefault()
-            setTouched(true)
-            if (!invalid && "minor" in parsed) void doCapture(parsed.minor)
-          }}
-        >
-          <Label htmlFor={inputId} size="xsmall" className="text-ui-fg-subtle">
-            Amount to capture ({currency})
-          </Label>
-          <div className="flex gap-x-2">
-            <Input
-              id={inputId}
-              size="small"
-              inputMode="decimal"
-              value={amount}
-              aria-invalid={touched && !!invalid}
-              data-testid="vipps-capture-amount"
-              onChange={(event) => {
-                setAmount(event.target.value)
-                setTouched(true)
-              }}
-            />
+        <AmountForm
+          action="capture"
+          currency={currency}
+          suggested={actions.uncaptured.decimal}
+          limit={actions.uncaptured.value}
+          busy={busy}
+          pending={capture.isPending}
+          submitLabel="Capture"
+          testId="vipps-capture"
+          onSubmit={(minor) => void doCapture(minor)}
+        />
+      )}
+      {(actions.can_capture || actions.can_release) && (
+        <div className="flex flex-wrap gap-2">
+          {actions.can_capture && (
             <Button
               size="small"
-              type="submit"
-              disabled={busy || !!invalid}
-              isLoading={capture.isPending}
-              data-testid="vipps-capture"
+              variant="secondary"
+              disabled={busy}
+              onClick={() => void doCapture(actions.uncaptured.value)}
+              data-testid="vipps-capture-rest"
             >
-              Capture
+              Capture the rest ({rest})
             </Button>
-          </div>
-          {touched && invalid && <Hint variant="error">{invalid}</Hint>}
-        </form>
+          )}
+          {actions.can_release && (
+            <Button
+              size="small"
+              variant="secondary"
+              disabled={busy}
+              isLoading={release.isPending}
+              onClick={() => void doRelease()}
+              data-testid="vipps-release"
+            >
+              Release the rest
+            </Button>
+          )}
+        </div>
       )}
-      <div className="flex flex-wrap gap-2">
-        {actions.can_capture && (
-          <Button
-            size="small"
-            variant="secondary"
-            disabled={busy}
-            onClick={() => void doCapture(uncaptured)}
-            data-testid="vipps-capture-rest"
-          >
-            Capture the rest ({rest})
-          </Button>
-        )}
-        {actions.can_release && (
-          <Button
-            size="small"
-            variant="secondary"
-            disabled={busy}
-            isLoading={release.isPending}
-            onClick={() => void doRelease()}
-            data-testid="vipps-release"
-          >
-            Release the rest
-          </Button>
-        )}
-      </div>
+      {actions.can_refund && (
+        <AmountForm
+          action="refund"
+          currency={currency}
+          suggested={actions.refundable.decimal}
+          limit={actions.refundable.value}
+          busy={busy}
+          pending={refund.isPending}
+          submitLabel="Refund"
+          testId="vipps-refund"
+          onSubmit={(minor) => void doRefund(minor)}
+        />
+      )}
     </div>
   )
 }

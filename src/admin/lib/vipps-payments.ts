@@ -17,14 +17,19 @@ export function useVippsPayment(paymentId: string, medusaVersion = "") {
 }
 
 /**
- * Medusa's own capture (`POST /admin/payments/:id/capture`, capturePaymentWorkflow) with an amount, and the
- * plugin's release. Afterwards every query of the page reloads: Medusa's payment section and this widget.
+ * Medusa's own capture (`POST /admin/payments/:id/capture`, capturePaymentWorkflow) and refund
+ * (`POST /admin/payments/:id/refund`, refundPaymentWorkflow) with an amount, and the plugin's release.
+ * Afterwards every query of the page reloads: Medusa's payment section and this widget.
  */
 export function useVippsPaymentActions(paymentId: string) {
   const queryClient = useQueryClient()
   const refresh = () => queryClient.invalidateQueries()
   const capture = useMutation({
     mutationFn: (amount: number) => sdk.admin.payment.capture(paymentId, { amount }),
+    onSettled: refresh,
+  })
+  const refund = useMutation({
+    mutationFn: (amount: number) => sdk.admin.payment.refund(paymentId, { amount }),
     onSettled: refresh,
   })
   const release = useMutation({
@@ -35,5 +40,5 @@ export function useVippsPaymentActions(paymentId: string) {
       ),
     onSettled: refresh,
   })
-  return { capture, release, busy: capture.isPending || release.isPending }
+  return { capture, release, refund, busy: capture.isPending || release.isPending || refund.isPending }
 }

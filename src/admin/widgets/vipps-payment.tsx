@@ -10,8 +10,9 @@ import { useVippsPayment } from "../lib/vipps-payments"
  * Order details, side column: the Vipps MobilePay payment in the merchant's words (Reserved, Partly
  * captured, …) with the ePayment state beside it, references, authorized / captured / refunded / cancelled
  * amounts on both sides, the event log, the capture deadline, a warning when Medusa and Vipps MobilePay
- * disagree — and the actions: capture an amount, capture the rest, release the rest. Refunds stay in
- * Medusa's payment section. Data: GET /admin/vipps/payments/:id (src/api/admin/vipps/payments/[id]/route.ts)
+ * disagree — and the actions: capture an amount, capture the rest, release the rest, and refund where
+ * Medusa's payment section offers no refund (partly captured or released payments). Data:
+ * GET /admin/vipps/payments/:id (src/api/admin/vipps/payments/[id]/route.ts)
  * through Medusa's JS SDK (src/admin/lib/sdk.ts).
  */
 
@@ -213,7 +214,8 @@ function PaymentDetails({ view }: { view: PaymentView }) {
           </ol>
         )}
         <Text size="xsmall" className="mt-2 text-ui-fg-muted">
-          Captures and releases here are recorded by Medusa; refund from the order's payment section.
+          Captures, releases and refunds here are recorded by Medusa. A fully captured payment is refunded
+          from the order's payment section.
         </Text>
       </div>
     </>

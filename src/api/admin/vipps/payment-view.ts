@@ -71,6 +71,14 @@ export type PaymentActions = {
   can_capture: boolean
   /** Release (cancel) the uncaptured rest of the reservation. */
   can_release: boolean
+  /** Captured and not refunded, on both sides. */
+  refundable: Money
+  /**
+   * Refund from the panel, through Medusa's refund: only where Medusa's payment section offers none — it
+   * refunds only payments with `captured_at` (fully captured) and not cancelled, so a partly captured or
+   * released payment could not be refunded from the dashboard otherwise.
+   */
+  can_refund: boolean
 }
 
 export type PaymentView = {
@@ -206,6 +214,12 @@ export function buildPaymentView(facts: PaymentFacts): PaymentView {
         deadlinePassed: !!deadline?.passed,
       })
     : null
+  const refundable = vipps
+    ? Math.max(
+        0,
+        Math.min(vipps.captured.value - vipps.refunded.value, medusa.captured.value - medusa.refunded.value),
+      )
+    : 0
   const uncaptured =
     vipps && vipps.state === "AUTHORIZED" && !medusa.canceled_at
       ? Math.max(0, Math.min(vipps.capturable.value, medusa.amount.value - medusa.captured.value))
@@ -220,6 +234,8 @@ export function buildPaymentView(facts: PaymentFacts): PaymentView {
       uncaptured: m(uncaptured),
       can_capture: uncaptured > 0,
       can_release: uncaptured > 0,
+      refundable: m(refundable),
+      can_refund: refundable > 0 && (!!medusa.canceled_at || !medusa.captured_at),
     },
     medusa,
     vipps,

@@ -159,6 +159,9 @@ describe("buildPaymentView", () => {
       uncaptured: { currency: "NOK", value: 29900, decimal: "299.00" },
       can_capture: true,
       can_release: true,
+      // Medusa's payment section refunds only fully captured payments: the panel offers it.
+      refundable: { currency: "NOK", value: 20000, decimal: "200.00" },
+      can_refund: true,
     })
     const captured = buildPaymentView(
       facts({
@@ -167,8 +170,34 @@ describe("buildPaymentView", () => {
       }),
     )
     expect(captured.status?.label).toBe("Captured")
-    expect(captured.actions).toMatchObject({ can_capture: false, can_release: false })
+    // Fully captured: Medusa's own refund applies.
+    expect(captured.actions).toMatchObject({ can_capture: false, can_release: false, can_refund: false })
     expect(captured.actions.uncaptured.value).toBe(0)
+    expect(captured.actions.refundable.value).toBe(49900)
+  })
+
+  it("offers a refund of a released payment's captures, never more than both sides hold", () => {
+    const released = buildPaymentView(
+      facts({
+        medusa: {
+          amount: 49900,
+          captured: 20000,
+          refunded: 5000,
+          capturedAt: null,
+          canceledAt: authorizedAt,
+        },
+        vipps: vipps({}, { captured: 20000, refunded: 7000, cancelled: 29900 }),
+      }),
+    )
+    expect(released.actions).toMatchObject({ can_capture: false, can_release: false, can_refund: true })
+    expect(released.actions.refundable.value).toBe(13000)
+    const nothing = buildPaymentView(
+      facts({
+        medusa: { amount: 49900, captured: 0, refunded: 0, capturedAt: null, canceledAt: authorizedAt },
+        vipps: vipps({}, { cancelled: 49900 }),
+      }),
+    )
+    expect(nothing.actions).toMatchObject({ can_refund: false, refundable: { value: 0 } })
   })
 
   it("offers no more than Medusa still has uncaptured, and nothing for a cancelled payment", () => {
