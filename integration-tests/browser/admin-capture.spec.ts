@@ -294,5 +294,59 @@ if (unavailable) {
       expect(pageErrors).toEqual([])
       await page.close()
     })
+
+    it("lists a payment released after its order failed on the Vipps MobilePay page", async () => {
+      const shop = { "x-publishable-api-key": store.publishableKey }
+      const { cart } = await ok(`${medusa.url}/store/carts`, {
+        headers: shop,
+        body: {
+          region_id: store.regionId,
+          email: "late@example.com",
+          items: [{ variant_id: store.variantId }],
+        },
+      })
+      const { payment_collection } = await ok(`${medusa.url}/store/payment-collections`, {
+        headers: shop,
+        body: { cart_id: cart.id },
+      })
+      const { payment_collection: withSession } = await ok(
+        `${medusa.url}/store/payment-collections/${payment_collection.id}/payment-sessions`,
+        { headers: shop, body: { provider_id: PROVIDER_ID, data: { cart_id: cart.id } } },
+      )
+      const reference = withSession.payment_sessions.find((s: Json) => s.provider_id === PROVIDER_ID).data
+        .reference as string
+      // The last one sold while the shopper was in the app: the cart can no longer become an order.
+      const { products } = await ok(`${medusa.url}/admin/products?fields=id,variants.id`, { headers: auth })
+      const product = products.find((p: Json) => p.variants.some((v: Json) => v.id === store.variantId))
+      const variantUrl = `${medusa.url}/admin/products/${product.id}/variants/${store.variantId}`
+      await ok(variantUrl, { headers: auth, body: { manage_inventory: true } })
+      try {
+        sim.control.approve(reference)
+        await poll(
+          "the release at Vipps",
+          async () => sim.control.getPayment(reference)!.aggregate.cancelled > 0,
+          60_000,
+        )
+
+        const page = await context.newPage()
+        const pageErrors: string[] = []
+        page.on("pageerror", (error) => pageErrors.push(error.message))
+        await page.goto(`${medusa.url}/app/vipps-mobilepay`)
+        const login = page.locator('input[name="email"]')
+        const heading = page.getByText("Vipps MobilePay: needs attention")
+        await heading.or(login).first().waitFor({ timeout: 180_000 })
+        if (await login.isVisible()) {
+          await logIn(page)
+          await page.goto(`${medusa.url}/app/vipps-mobilepay`)
+        }
+        await page.getByText(reference).waitFor({ timeout: 30_000 })
+        await page.getByText("Released: order failed").first().waitFor({ timeout: 30_000 })
+        await page.screenshot({ path: path.join(ARTIFACTS, "admin-5-needs-attention.png"), fullPage: true })
+        expect(pageErrors).toEqual([])
+        await page.close()
+      } finally {
+        await ok(variantUrl, { headers: auth, body: { manage_inventory: false } })
+      }
+    })
   })
 }
