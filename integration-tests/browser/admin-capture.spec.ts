@@ -302,7 +302,7 @@ if (unavailable) {
         body: {
           region_id: store.regionId,
           email: "late@example.com",
-          items: [{ variant_id: store.variantId }],
+          items: [{ variant_id: store.variantId, quantity: 1 }],
         },
       })
       const { payment_collection } = await ok(`${medusa.url}/store/payment-collections`, {
@@ -331,7 +331,8 @@ if (unavailable) {
         const page = await context.newPage()
         const pageErrors: string[] = []
         page.on("pageerror", (error) => pageErrors.push(error.message))
-        await page.goto(`${medusa.url}/app/vipps-mobilepay`)
+        // The first load may compile the dashboard (development mode).
+        await page.goto(`${medusa.url}/app/vipps-mobilepay`, { timeout: 180_000 })
         const login = page.locator('input[name="email"]')
         const heading = page.getByText("Vipps MobilePay: needs attention")
         await heading.or(login).first().waitFor({ timeout: 180_000 })

@@ -87,7 +87,7 @@ export async function releaseUnorderable(
     { ...session, data: { ...withPayment(session.data, after), failureReason: UNORDERABLE_MESSAGE } },
     {
       reason: "released_unorderable",
-      message: `Approved, but the order could not be created (${why}); the reservation was released at Vipps MobilePay.`,
+      message: `Approved, but the order could not be created (${why}). The reservation was released at Vipps MobilePay and nothing was charged; the customer was asked to try again.`,
       vipps: {
         captured: after.aggregate.capturedAmount.value,
         refunded: after.aggregate.refundedAmount.value,

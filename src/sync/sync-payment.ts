@@ -1,7 +1,6 @@
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import {
   ContainerRegistrationKeys,
-  MedusaError,
   Modules,
   PaymentActions,
   PaymentSessionStatus,
@@ -164,8 +163,11 @@ async function syncLocked(
   return { outcome: "authorized", sessionId, orderId: ordered, paymentId: after.payment.id, recorded }
 }
 
+/** A workflow error's own message (workflows may throw plain objects carrying one). */
 function describe(error: unknown): string {
-  return error instanceof MedusaError || error instanceof Error ? error.message : String(error)
+  const message = (error as { message?: unknown } | null)?.message
+  if (typeof message === "string") return message
+  return error instanceof Error ? error.name : "unknown error"
 }
 
 /**
