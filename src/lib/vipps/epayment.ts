@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { describeIssues } from "../zod-issues"
 import { VippsRequestValidationError } from "./errors"
 import { VippsHttp } from "./http"
 import {
@@ -20,10 +21,7 @@ const BASE = "/epayment/v1"
 function validate<T>(operation: string, schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
-    throw new VippsRequestValidationError(
-      operation,
-      parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
-    )
+    throw new VippsRequestValidationError(operation, describeIssues(parsed.error.issues))
   }
   return parsed.data
 }

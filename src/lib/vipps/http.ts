@@ -1,4 +1,5 @@
 import axios, { AxiosInstance, AxiosResponse } from "axios"
+import { describeIssues } from "../zod-issues"
 import http from "node:http"
 import https from "node:https"
 import { z } from "zod"
@@ -137,8 +138,7 @@ export class VippsHttp {
     const parsed = request.schema.safeParse(json)
     if (!parsed.success) {
       // Paths and messages only: values may hold customer data.
-      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-      throw new VippsResponseValidationError(request.operation, issues)
+      throw new VippsResponseValidationError(request.operation, describeIssues(parsed.error.issues))
     }
     return parsed.data
   }

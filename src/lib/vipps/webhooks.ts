@@ -1,4 +1,5 @@
 import { VippsRequestValidationError } from "./errors"
+import { describeIssues } from "../zod-issues"
 import { VippsHttp } from "./http"
 import {
   ListWebhooksResponse,
@@ -17,10 +18,7 @@ export class WebhooksApi {
     const operation = "webhooks.register"
     const parsed = RegisterWebhookRequest.safeParse(body)
     if (!parsed.success) {
-      throw new VippsRequestValidationError(
-        operation,
-        parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-      )
+      throw new VippsRequestValidationError(operation, describeIssues(parsed.error.issues))
     }
     return this.http.request({
       operation,

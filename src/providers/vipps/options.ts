@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { describeIssues } from "../../lib/zod-issues"
 import {
   BLOCKED_SOURCES,
   CUSTOMER_INTERACTIONS,
@@ -173,11 +174,6 @@ export class VippsOptionsError extends Error {
 export function parseOptions(options: unknown): VippsOptions {
   const parsed = VippsOptionsSchema.safeParse(options ?? {})
   if (parsed.success) return parsed.data
-  const problems = parsed.error.issues.map((issue) => {
-    const name = issue.path.join(".") || "options"
-    if (issue.code === "unrecognized_keys") return `unknown option(s) ${issue.keys.join(", ")}`
-    // zod's messages describe the expected shape, never the received value.
-    return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`
-  })
+  const problems = describeIssues(parsed.error.issues, "option")
   throw new VippsOptionsError(`Invalid Vipps MobilePay provider options: ${problems.join("; ")}`)
 }

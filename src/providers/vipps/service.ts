@@ -1,3 +1,4 @@
+import { describeIssues } from "../../lib/zod-issues"
 import {
   AbstractPaymentProvider,
   MedusaError,
@@ -141,14 +142,9 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
   }: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     const input = StorefrontInput.safeParse(data ?? {})
     if (!input.success) {
-      const issues = input.error.issues.map((i) =>
-        i.code === "unrecognized_keys"
-          ? `unknown field(s) ${i.keys.join(", ")}`
-          : `${i.path.join(".")}: ${i.message}`,
-      )
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
-        `Invalid Vipps MobilePay session data: ${issues.join("; ")}`,
+        `Invalid Vipps MobilePay session data: ${describeIssues(input.error.issues).join("; ")}`,
       )
     }
     try {
