@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto"
+import { REFERENCE_PATTERN } from "./vipps/schemas"
 
 /**
  * Vipps references and idempotency keys derived from Medusa ids, so that any process (or a restart)
@@ -11,7 +12,6 @@ import { createHash } from "node:crypto"
 
 export const REFERENCE_MAX_LENGTH = 64
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 50
-const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,64}$/
 /** A Medusa session id (`payses_` + 26-character ULID, 33 characters) leaves 30 for the prefix and "-". */
 export const REFERENCE_PREFIX_MAX_LENGTH = 30
 export const REFERENCE_PREFIX_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,28}[a-zA-Z0-9])?$/

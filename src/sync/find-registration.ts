@@ -1,5 +1,6 @@
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
+import { REFERENCE_PATTERN } from "../lib/vipps/schemas"
 import { listRegistrations, type VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData, VippsSessionData } from "../providers/vipps/session-data"
 
@@ -16,7 +17,7 @@ export async function findReferenceOwner(
   container: MedusaContainer,
   reference: string,
 ): Promise<ReferenceOwner | undefined> {
-  if (!/^[a-zA-Z0-9-]{8,64}$/.test(reference)) return undefined
+  if (!REFERENCE_PATTERN.test(reference)) return undefined
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   for (const registration of await listRegistrations(container)) {
     const sessionId = registration.sessionIdFor(reference)
