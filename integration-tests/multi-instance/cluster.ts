@@ -8,6 +8,7 @@ import fs from "node:fs"
 import net from "node:net"
 import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
+import { freePort, freePorts } from "../../scripts/lib/free-port"
 import { poll } from "../helpers/poll"
 import axios from "axios"
 import { Client } from "pg"
@@ -70,24 +71,7 @@ export async function dropDatabase(server: DbServer, name: string): Promise<void
   await admin(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-/** Distinct free ports (the OS may hand the same port out twice when asked one at a time). */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>()
-  while (ports.size < count) ports.add(await freePort())
-  return [...ports]
-}
+export { freePort, freePorts }
 
 export { poll } from "../helpers/poll"
 
