@@ -1,4 +1,3 @@
-import { describeIssues } from "../../lib/zod-issues"
 import {
   AbstractPaymentProvider,
   MedusaError,
@@ -57,7 +56,7 @@ import {
   withPayment,
 } from "./payment-state"
 import type { VippsRegistration } from "./registration"
-import { isVippsSessionData, StorefrontInput, VippsSessionData } from "./session-data"
+import { isVippsSessionData, parseStorefrontInput, VippsSessionData } from "./session-data"
 import { systemInfo } from "./system-info"
 
 /**
@@ -71,6 +70,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
   protected readonly client: VippsClient
   protected readonly logger: Logger
   private readonly guard: MovementGuard
+  private readonly returnTokenKey: Buffer
 
   static override validateOptions(options: Record<string, unknown>): void {
     try {
@@ -99,6 +99,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       retry: { maxAttempts: parsed.maxAttempts },
       logger: this.logger,
     })
+    this.returnTokenKey = deriveReturnTokenKey(parsed.clientSecret)
     this.guard = new MovementGuard(
       this.client,
       {
@@ -117,7 +118,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       client: this.client,
       options,
       webhookSecret,
-      returnTokenKey: deriveReturnTokenKey(this.options_.clientSecret),
+      returnTokenKey: this.returnTokenKey,
       sessionIdFor: (reference: string) => sessionIdFromReference(reference, prefix),
     }
   }
@@ -140,19 +141,13 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     data,
     context,
   }: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
-    const input = StorefrontInput.safeParse(data ?? {})
-    if (!input.success) {
-      throw new MedusaError(
-        MedusaError.Types.INVALID_DATA,
-        `Invalid Vipps MobilePay session data: ${describeIssues(input.error.issues).join("; ")}`,
-      )
-    }
+    const input = parseStorefrontInput(data)
     try {
       const currency = normalizeCurrency(currency_code)
       const value = toMinorUnits(medusaDecimal(amount), currency)
       assertPayableAmount(value, currency)
 
-      const sessionId = input.data.session_id ?? context?.idempotency_key
+      const sessionId = input.session_id ?? context?.idempotency_key
       if (!sessionId) {
         throw new MedusaError(MedusaError.Types.INVALID_DATA, "Vipps MobilePay needs the payment session id")
       }
@@ -160,7 +155,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       const cart = await cartOfSession(sessionId)
       const collectionId = await this.paymentCollectionOf(sessionId)
       const receipt = cart ? buildReceipt(cart, currency, value) : undefined
-      const request = buildCreatePaymentRequest(this.options_, input.data, {
+      const request = buildCreatePaymentRequest(this.options_, input, {
         reference,
         sessionId,
         currency,

@@ -1,4 +1,6 @@
+import { MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
+import { describeIssues } from "../../lib/zod-issues"
 import {
   MSISDN_PATTERN,
   QR_FORMATS,
@@ -41,6 +43,16 @@ export const StorefrontInput = z.strictObject({
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 })
 export type StorefrontInput = z.infer<typeof StorefrontInput>
+
+/** The storefront's session data, or a 400 naming every field that is wrong (never its value). */
+export function parseStorefrontInput(data: unknown): StorefrontInput {
+  const input = StorefrontInput.safeParse(data ?? {})
+  if (input.success) return input.data
+  throw new MedusaError(
+    MedusaError.Types.INVALID_DATA,
+    `Invalid Vipps MobilePay session data: ${describeIssues(input.error.issues).join("; ")}`,
+  )
+}
 
 /** The session data this provider keeps (public: returned to the storefront, never holds secrets). */
 export type VippsSessionData = {
