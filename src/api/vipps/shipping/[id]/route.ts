@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import type { ICartModuleService, IPaymentModuleService, Logger } from "@medusajs/framework/types"
+import type { IPaymentModuleService, Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { normalizeCurrency } from "../../../../lib/money"
 import { isShippingCallbackToken } from "../../../../lib/shipping-callback-token"
@@ -15,15 +15,14 @@ import { expressShippingGroups } from "../../express/shipping-groups"
  * for that address, or 400 when Medusa cannot ship there (the app tells the shopper; never an empty list).
  *
  * The token the plugin sent as `callbackAuthorizationToken` (per payment, derived from the client secret)
- * is checked before anything else is read. Only the cart of that Express payment is touched: its delivery
- * address becomes the one asked about, so Medusa's own listing prices the options for it.
+ * is checked before anything else is read. No cart changes: the options are priced on a scratch copy of the
+ * payment's cart with the address asked about (see ../../express/shipping-groups.ts).
  */
 
 type CallbackCart = {
   id: string
   completed_at?: string | null
   currency_code: string
-  shipping_address?: { id: string } | null
   region?: { countries?: { iso_2: string }[] } | null
 }
 
@@ -56,7 +55,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({
     entity: "cart",
-    fields: ["id", "completed_at", "currency_code", "shipping_address.id", "region.countries.iso_2"],
+    fields: ["id", "completed_at", "currency_code", "region.countries.iso_2"],
     filters: { id: cartId ?? "" },
   })
   const cart = data[0] as CallbackCart | undefined
@@ -68,18 +67,15 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   }
   const address = {
     address_1: request.address.addressLine1,
-    address_2: request.address.addressLine2 ?? "",
+    address_2: request.address.addressLine2,
     city: request.address.city,
     postal_code: request.address.postCode,
     country_code: country,
   }
-  const cartModule = req.scope.resolve<ICartModuleService>(Modules.CART)
-  if (cart.shipping_address) await cartModule.updateAddresses([{ id: cart.shipping_address.id, ...address }])
-  else await cartModule.updateCarts(cart.id, { shipping_address: address })
-
   try {
     const groups = await expressShippingGroups(req.scope, cart.id, normalizeCurrency(cart.currency_code), {
       flatOnly: false,
+      address,
     })
     if (groups.length === 0) return refuse(res, 400, "We cannot deliver to this address")
     res.setHeader("Cache-Control", "no-store")
