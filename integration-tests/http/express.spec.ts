@@ -1,6 +1,11 @@
 import type { IFulfillmentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
-import { createShippingOptionsWorkflow, updateShippingOptionsWorkflow } from "@medusajs/medusa/core-flows"
+import {
+  createPromotionsWorkflow,
+  createShippingOptionsWorkflow,
+  createTaxRegionsWorkflow,
+  updateShippingOptionsWorkflow,
+} from "@medusajs/medusa/core-flows"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { deriveReturnTokenKey } from "../../src/lib/return-token"
 import { shippingCallbackToken } from "../../src/lib/shipping-callback-token"
@@ -277,6 +282,32 @@ medusaIntegrationTestRunner({
       }
     })
 
+    it("a taxed region (prices without tax): shipping offered with its tax, total equal to the authorized amount", async () => {
+      await createTaxRegionsWorkflow(getContainer()).run({
+        input: [
+          {
+            country_code: "no",
+            provider_id: "tp_system",
+            default_tax_rate: { rate: 20, code: "MVA", name: "MVA" },
+          },
+        ],
+      })
+      const started = await express({ variant_id: store.variantId, quantity: 1, region_id: store.regionId })
+      expect(started.status).toBe(200)
+      const { cart_id: cartId, reference } = started.data.express
+      const [create] = sim.current.control.requests({ operation: "createPayment" }).slice(-1)
+      const body = create.body as CreateRequest
+      expect(body.amount.value).toBe(29_940)
+      const offered = Object.fromEntries(
+        body.shipping.fixedOptions.flatMap((g) => g.options.map((o) => [o.id, o.amount.value])),
+      )
+      expect(offered).toEqual({ [store.shippingOptionId]: 5_880, [pickupId]: 3_480 })
+      sim.current.control.approve(reference, { shippingOptionId: store.shippingOptionId })
+      const order = await orderOf(reference, cartId)
+      expect(Math.round(Number(order.total) * 100)).toBe(29_940 + 5_880)
+      expect(authorizedOf(reference)).toBe(29_940 + 5_880)
+    })
+
     it("refuses bad input with a clear error and creates nothing", async () => {
       const before = sim.current.control.requests({ operation: "createPayment" }).length
       for (const body of [
@@ -290,6 +321,49 @@ medusaIntegrationTestRunner({
         expect(res.data.message).toMatch(/Express needs/)
       }
       expect(sim.current.control.requests({ operation: "createPayment" })).toHaveLength(before)
+    })
+
+    it("an automatic free-shipping promotion: the options are offered at the price the cart gets (0)", async () => {
+      await createPromotionsWorkflow(getContainer()).run({
+        input: {
+          promotionsData: [
+            {
+              code: "FREESHIP",
+              type: "standard",
+              status: "active",
+              is_automatic: true,
+              application_method: {
+                type: "percentage",
+                target_type: "shipping_methods",
+                allocation: "each",
+                value: 100,
+                max_quantity: 1,
+                currency_code: "nok",
+              },
+            },
+          ],
+        },
+      })
+      const { data } = await api.post(
+        "/store/carts",
+        { region_id: store.regionId, items: [{ variant_id: store.variantId, quantity: 1 }] },
+        { headers },
+      )
+      const cartId = data.cart.id
+      const started = await express({ cart_id: cartId })
+      expect(started.status).toBe(200)
+      const reference = started.data.express.reference
+      const [create] = sim.current.control.requests({ operation: "createPayment" }).slice(-1)
+      const body = create.body as CreateRequest
+      const prices = body.shipping.fixedOptions.flatMap((g) => g.options.map((o) => o.amount.value))
+      expect(prices).toEqual([0, 0])
+      sim.current.control.approve(reference, { shippingOptionId: store.shippingOptionId })
+      const order = await orderOf(reference, cartId)
+      // Shipping is free: Vipps MobilePay reserved the goods alone, and the order is for exactly that.
+      expect(authorizedOf(reference)).toBe(body.amount.value)
+      expect(Math.round(Number(order.total) * 100)).toBe(body.amount.value)
+      // The shopper's cart was never given a trial shipping method: one method, the chosen one.
+      expect(order.shipping_methods).toHaveLength(1)
     })
   },
 })
