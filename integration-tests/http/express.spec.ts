@@ -1,7 +1,9 @@
 import type { IFulfillmentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import {
+  createProductsWorkflow,
   createPromotionsWorkflow,
+  createRegionsWorkflow,
   createShippingOptionsWorkflow,
   createTaxRegionsWorkflow,
   updateShippingOptionsWorkflow,
@@ -280,6 +282,103 @@ medusaIntegrationTestRunner({
           input: [{ id: pickupId, prices: [{ region_id: store.regionId, amount: 29 }] }],
         })
       }
+    })
+
+    it("the Danish registration (DKK, MobilePay): a Danish address, DKK options, the order for the authorized amount", async () => {
+      const container = getContainer()
+      const fulfillment = container.resolve<IFulfillmentModuleService>(Modules.FULFILLMENT)
+      const [home] = await fulfillment.listShippingOptions(
+        { id: store.shippingOptionId },
+        { select: ["id", "service_zone_id", "shipping_profile_id"] },
+      )
+      const norway = await fulfillment.retrieveServiceZone(home.service_zone_id)
+      const zone = await fulfillment.createServiceZones({
+        name: "Denmark",
+        fulfillment_set_id: norway.fulfillment_set_id,
+        geo_zones: [{ type: "country", country_code: "dk" }],
+      })
+      const {
+        result: [denmark],
+      } = await createRegionsWorkflow(container).run({
+        input: {
+          regions: [
+            {
+              name: "Denmark",
+              currency_code: "dkk",
+              countries: ["dk"],
+              payment_providers: ["pp_vipps_mobilepay"],
+            },
+          ],
+        },
+      })
+      const {
+        result: [option],
+      } = await createShippingOptionsWorkflow(container).run({
+        input: [
+          {
+            name: "PostNord: home delivery",
+            price_type: "flat",
+            provider_id: "manual_manual",
+            service_zone_id: zone.id,
+            shipping_profile_id: home.shipping_profile_id,
+            type: { label: "Home delivery", description: "1-2 business days", code: "home-delivery" },
+            prices: [{ region_id: denmark.id, amount: 39 }],
+            rules: [
+              { attribute: "enabled_in_store", value: "true", operator: "eq" },
+              { attribute: "is_return", value: "false", operator: "eq" },
+            ],
+          },
+        ],
+      })
+      const {
+        result: [product],
+      } = await createProductsWorkflow(container).run({
+        input: {
+          products: [
+            {
+              title: "Hygge candle",
+              status: "published",
+              shipping_profile_id: home.shipping_profile_id,
+              options: [{ title: "Size", values: ["One"] }],
+              sales_channels: [{ id: store.salesChannelId }],
+              variants: [
+                {
+                  title: "One",
+                  options: { Size: "One" },
+                  manage_inventory: false,
+                  prices: [{ currency_code: "dkk", amount: 125 }],
+                },
+              ],
+            },
+          ],
+        },
+      })
+
+      const started = await express({
+        variant_id: product.variants[0].id,
+        quantity: 1,
+        region_id: denmark.id,
+      })
+      expect(started.status).toBe(200)
+      const { cart_id: cartId, reference } = started.data.express
+      expect(reference).toMatch(/^test-dk-/)
+      const [create] = sim.current.control.requests({ operation: "createPayment" }).slice(-1)
+      const body = create.body as CreateRequest
+      expect(body.shipping.fixedOptions.flatMap((g) => g.options.map((o) => [o.id, o.amount]))).toEqual([
+        [option.id, { currency: "DKK", value: 3_900 }],
+      ])
+      sim.current.control.approve(reference, {
+        msn: "654321",
+        address: { addressLine1: "Strøget 1", postCode: "1160", city: "København", country: "DK" },
+      })
+      const order = await orderOf(reference, cartId)
+      expect(order.currency_code).toBe("dkk")
+      expect(order.shipping_address).toMatchObject({ address_1: "Strøget 1", country_code: "dk" })
+      expect(order.shipping_methods.map((m: { shipping_option_id: string }) => m.shipping_option_id)).toEqual(
+        [option.id],
+      )
+      expect(Math.round(Number(order.total) * 100)).toBe(12_500 + 3_900)
+      expect(sim.current.control.getPayment(reference, { msn: "654321" })!.aggregate.authorized).toBe(16_400)
     })
 
     it("a taxed region (prices without tax): shipping offered with its tax, total equal to the authorized amount", async () => {
