@@ -92,7 +92,9 @@ function legalLinks(payment: SimPayment): string {
 
 function optionLabel(option: ShippingGroup["options"][number], group: ShippingGroup): string {
   const extra = [option.meta, option.estimatedDelivery].filter(Boolean).join(" · ")
-  return `${escapeHtml(option.name)} — ${escapeHtml(formatAmount(option.amount.value, option.amount.currency))}<small>${escapeHtml(group.brand)} ${escapeHtml(group.type)}${extra ? ` · ${escapeHtml(extra)}` : ""}</small>`
+  const brand = group.brand === "OTHER" ? "" : `${group.brand[0]}${group.brand.slice(1).toLowerCase()} · `
+  const kind = group.type.toLowerCase().replace(/_/g, " ")
+  return `${escapeHtml(option.name)} — ${escapeHtml(formatAmount(option.amount.value, option.amount.currency))}<small>${escapeHtml(brand + kind)}${extra ? ` · ${escapeHtml(extra)}` : ""}</small>`
 }
 
 /** Express: the address shared from the profile and the options to pick (inside the approve form). */
@@ -111,7 +113,7 @@ function expressSection(express: NonNullable<LandingOptions["express"]>): string
       ),
     )
     .join("")
-  return `${address}<fieldset id="shipping"><legend>Delivery (added to the amount)</legend>${options}</fieldset>`
+  return `${address}<fieldset id="shipping"><legend>Delivery, added to the amount</legend>${options}</fieldset>`
 }
 
 export function renderLandingPage(
