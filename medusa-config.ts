@@ -72,6 +72,10 @@ module.exports = defineConfig({
             storefrontCustomerInteraction: true,
             // The storefront may pick its own return page, on its own origin or in its app.
             allowedReturnUrlOrigins: [new URL(storefrontUrl).origin, "demoshop://"],
+            // Express with dynamic shipping options: where Vipps MobilePay asks for the options.
+            expressCallbackUrl:
+              process.env.VIPPS_EXPRESS_CALLBACK_URL ??
+              `http://localhost:${process.env.PORT ?? 9000}/vipps/shipping/vipps`,
           }),
           // Danish / Finnish sales unit with its own credentials: pp_vipps_mobilepay
           registration("mobilepay", {

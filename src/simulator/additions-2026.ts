@@ -1,3 +1,4 @@
+import { shippingDetails } from "./express"
 import type { ProfileGrant } from "./payments"
 import type { SimPayment, SimulatorTestUser } from "./types"
 
@@ -18,12 +19,15 @@ export type AdditionsFeatures = {
   userDetails: boolean
   /** Where the AUTHORIZED webhook puts the user id: top-level `sub` (default) or `profile.sub`. */
   webhookSub: "sub" | "profile"
+  /** Express: put `shippingDetails` in the AUTHORIZED webhook too (default true; only GET has it for sure). */
+  webhookShippingDetails: boolean
 }
 
 export const DEFAULT_ADDITIONS: AdditionsFeatures = {
   captureGuaranteedUntil: true,
   userDetails: true,
   webhookSub: "sub",
+  webhookShippingDetails: true,
 }
 
 /** RFC 3339 with milliseconds and `+00:00`, as in the documented example. */
@@ -76,6 +80,8 @@ export function getPaymentAdditions(
   const until = features.captureGuaranteedUntil ? captureGuaranteedUntil(payment) : undefined
   if (until) out.captureGuaranteedUntil = until
   if (features.userDetails && grant) out.userDetails = userDetails(grant, user)
+  const shipping = shippingDetails(payment)
+  if (shipping) out.shippingDetails = shipping
   return out
 }
 
@@ -87,6 +93,7 @@ export function authorizedWebhookAdditions(
   features: AdditionsFeatures,
 ): Record<string, unknown> {
   const out = getPaymentAdditions(payment, grant, user, features)
+  if (!features.webhookShippingDetails) delete out.shippingDetails
   if (grant) {
     if (features.webhookSub === "profile") out.profile = { sub: grant.sub }
     else out.sub = grant.sub

@@ -43,20 +43,36 @@ function timeValue(value: unknown): string | number {
   throw badRequest(undefined, "time must be an ISO string or epoch milliseconds")
 }
 
-function paymentAction(
+/** Express: `{shippingOptionId, address: {addressLine1, addressLine2, city, postCode, country}}`. */
+function expressChoice(body: Body) {
+  const address = asBody(body.address)
+  const fields = ["addressLine1", "addressLine2", "city", "postCode", "country"] as const
+  const given = Object.fromEntries(
+    fields.filter((f) => typeof address[f] === "string").map((f) => [f, address[f] as string]),
+  )
+  return {
+    shippingOptionId: optionalString(body.shippingOptionId),
+    ...(Object.keys(given).length > 0 ? { address: given } : {}),
+  }
+}
+
+async function paymentAction(
   control: SimulatorControl,
   reference: string,
   action: string,
   body: Body,
-): SimResponse {
+): Promise<SimResponse> {
   const selector = { msn: optionalString(body.msn) }
   const amount = optionalNumber(body.amount, "amount")
   switch (action) {
-    case "approve":
+    case "approve": {
+      const options = { ...selector, phoneNumber: optionalString(body.phoneNumber), ...expressChoice(body) }
+      const isExpress = !!control.getPayment(reference, selector)?.shipping
       return json(
         200,
-        control.approve(reference, { ...selector, phoneNumber: optionalString(body.phoneNumber) }),
+        isExpress ? await control.approveExpress(reference, options) : control.approve(reference, options),
       )
+    }
     case "reject":
       return json(200, control.reject(reference, selector))
     case "expire":
@@ -139,7 +155,7 @@ function webhookFault(control: SimulatorControl, body: Body): SimResponse {
   return json(201, spec)
 }
 
-function route(control: SimulatorControl, request: SimRequest, path: string): SimResponse {
+async function route(control: SimulatorControl, request: SimRequest, path: string): Promise<SimResponse> {
   const method = request.method
   const query = request.url.searchParams
   const body = method === "POST" ? asBody(jsonBody(request)) : {}
@@ -221,10 +237,13 @@ function route(control: SimulatorControl, request: SimRequest, path: string): Si
   throw notFound(`No control endpoint ${method} ${CONTROL_PREFIX}${path}`)
 }
 
-export function handleControlRequest(control: SimulatorControl, request: SimRequest): SimResponse {
+export async function handleControlRequest(
+  control: SimulatorControl,
+  request: SimRequest,
+): Promise<SimResponse> {
   const path = request.url.pathname.slice(CONTROL_PREFIX.length) || "/"
   try {
-    return route(control, request, path)
+    return await route(control, request, path)
   } catch (error) {
     if (error instanceof ApiError) return problemResponse(error, request.url.pathname)
     const message = error instanceof Error ? error.message : String(error)

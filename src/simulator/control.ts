@@ -1,4 +1,5 @@
 import type { AdditionsFeatures } from "./additions-2026"
+import { approveExpress, approveFixed, type ExpressChoice } from "./express"
 import type { FaultSpec } from "./faults"
 import type { RequestLogEntry, RequestLogFilter } from "./request-log"
 import type { SimulatorBrandSetting, SimulatorState } from "./state"
@@ -46,10 +47,29 @@ export class SimulatorControl {
     return this.state.payments.landingUrl(this.state.payments.lookup(reference, selector.msn).landingToken)
   }
 
-  /** The user approves in the app. */
-  approve(reference: string, options: PaymentSelector & { phoneNumber?: string } = {}): SimPayment {
+  /** The user approves in the app (an Express payment with fixed options: its default option). */
+  approve(
+    reference: string,
+    options: PaymentSelector & { phoneNumber?: string } & ExpressChoice = {},
+  ): SimPayment {
     const payment = this.state.payments.lookup(reference, options.msn)
-    this.state.payments.approve(payment, options.phoneNumber ?? this.state.approverFor(payment))
+    const phoneNumber = options.phoneNumber ?? this.state.approverFor(payment)
+    if (payment.shipping) approveFixed(this.state, payment, options, phoneNumber)
+    else this.state.payments.approve(payment, phoneNumber)
+    return structuredClone(payment)
+  }
+
+  /**
+   * The user approves an Express payment: the app uses `address` (default: the test user's), asks the
+   * merchant's callback for options when the payment has dynamic options, and approves the amount plus the
+   * option `shippingOptionId` (default: the preselected one).
+   */
+  async approveExpress(
+    reference: string,
+    options: PaymentSelector & { phoneNumber?: string } & ExpressChoice = {},
+  ): Promise<SimPayment> {
+    const payment = this.state.payments.lookup(reference, options.msn)
+    await approveExpress(this.state, payment, options, options.phoneNumber ?? this.state.approverFor(payment))
     return structuredClone(payment)
   }
 

@@ -1,37 +1,52 @@
 import { formBody, html, type SimRequest, type SimResponse } from "./http-types"
 import { renderLandingPage, renderNotFoundPage, renderStatusPage } from "./landing-page"
 import { brandOf } from "./brand"
+import { approveExpress, defaultAddress, optionsFor } from "./express"
 import { ApiError } from "./problems"
 import { renderQr } from "./qr"
 import type { SimulatorState } from "./state"
 
 /** What the customer sees: the landing page with Approve / Reject, and the QR image. */
 
-export function landingPage(state: SimulatorState, request: SimRequest): SimResponse {
+export async function landingPage(state: SimulatorState, request: SimRequest): Promise<SimResponse> {
   const token = request.url.searchParams.get("token") ?? ""
   const payment = state.payments.findByToken(token)
   if (!payment) return html(404, renderNotFoundPage())
+  let express
+  if (payment.shipping && payment.state === "CREATED") {
+    // The app shows the shared address and asks the merchant (dynamic) for the options to deliver there.
+    const address = defaultAddress(state.testUser)
+    try {
+      express = { address, groups: await optionsFor(payment, address) }
+    } catch (error) {
+      express = { address, problem: error instanceof Error ? error.message : "No delivery options." }
+    }
+  }
   return html(
     200,
     renderLandingPage(payment, state.merchantName(payment.msn), {
       brand: brandOf(state.brand, payment.amount.currency, state.clock.now()),
       underAge: payment.state === "CREATED" && state.payments.underAge(payment, state.approverFor(payment)),
+      express,
     }),
   )
 }
 
 /** `POST /landing/approve|reject` (form field `token`): acts, then 303 to the returnUrl or a done page. */
-export function landingAction(
+export async function landingAction(
   state: SimulatorState,
   request: SimRequest,
   action: "approve" | "reject",
-): SimResponse {
-  const token = formBody(request).get("token") ?? request.url.searchParams.get("token") ?? ""
+): Promise<SimResponse> {
+  const form = formBody(request)
+  const token = form.get("token") ?? request.url.searchParams.get("token") ?? ""
   const payment = state.payments.findByToken(token)
   if (!payment) return html(404, renderNotFoundPage())
   const merchantName = state.merchantName(payment.msn)
   try {
-    if (action === "approve") state.payments.approve(payment, state.approverFor(payment))
+    if (action === "approve" && payment.shipping) {
+      await approveExpress(state, payment, { shippingOptionId: form.get("shippingOptionId") ?? undefined })
+    } else if (action === "approve") state.payments.approve(payment, state.approverFor(payment))
     else state.payments.reject(payment)
   } catch (error) {
     if (!(error instanceof ApiError)) throw error

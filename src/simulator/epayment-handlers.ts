@@ -136,6 +136,10 @@ export function forceApprove(state: SimulatorState, request: SimRequest, referen
   const call = authorizeCall(state, request, { idempotencyKey: false })
   const payment = paymentFor(state, call, reference)
   const body = validateForceApprove(jsonBody(request))
+  // As in the test environment: Express payments are approved by hand in the app, never forced.
+  if (payment.shipping) {
+    throw badRequest(undefined, "Force approve does not support Express payments: approve in the app.")
+  }
   if (body.token !== undefined && body.token !== payment.landingToken) {
     throw badRequest("10030", "The token does not belong to this payment.")
   }

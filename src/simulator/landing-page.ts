@@ -1,4 +1,5 @@
-import type { SimPayment } from "./types"
+import type { ShippingGroup } from "../lib/vipps/schemas"
+import type { SimPayment, SimShippingAddress } from "./types"
 
 /**
  * The landing page the `redirectUrl` points at: plain HTML (no JavaScript) showing merchant, amount and
@@ -20,8 +21,15 @@ export function formatAmount(value: number, currency: string): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")} ${currency}`
 }
 
-/** What the landing page shows besides the payment: the brand, the age-limit notice. */
-export type LandingOptions = { brand?: string; underAge?: boolean }
+/**
+ * What the landing page shows besides the payment: the brand, the age-limit notice, and for Express the
+ * delivery address with the shipping options offered for it (or why there are none).
+ */
+export type LandingOptions = {
+  brand?: string
+  underAge?: boolean
+  express?: { address: SimShippingAddress; groups?: ShippingGroup[]; problem?: string }
+}
 
 function page(title: string, content: string, brand = "Vipps MobilePay"): string {
   return `<!doctype html>
@@ -37,10 +45,13 @@ main{max-width:28rem;margin:auto;background:#fff;border-radius:12px;padding:2rem
 h1{font-size:1.25rem;margin-top:0;overflow-wrap:anywhere}.amount{font-size:2rem;font-weight:700;margin:.5rem 0}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.25rem 1rem}dt{color:#666}
 dd{margin:0;min-width:0;overflow-wrap:anywhere}
-.actions{display:flex;gap:1rem;margin-top:1.5rem}.actions form{flex:1}
+.actions{display:flex;gap:1rem;margin-top:1.5rem}.actions form,.actions>button{flex:1}
 button{width:100%;min-height:3rem;padding:.75rem;font-size:1rem;border-radius:8px;border:0;cursor:pointer}
 #approve{background:#ff5b24;color:#fff}#reject{background:#e5e5ea}
 .note{color:#666;font-size:.85rem;margin-top:1.5rem}
+fieldset{border:1px solid #e5e5ea;border-radius:8px;margin:1rem 0;padding:.5rem .75rem}
+label.option{display:flex;gap:.5rem;align-items:flex-start;padding:.4rem 0}label.option small{display:block;color:#666}
+.problem{color:#b00020}
 /* Phones (390 px and narrower): less padding, labels above their values, long references wrap. */
 @media (max-width:480px){body{padding:1rem .75rem}main{padding:1.25rem}dl{grid-template-columns:minmax(0,1fr);gap:0}
 dt{margin-top:.6rem;font-size:.85rem}.actions{gap:.75rem}}
@@ -79,6 +90,32 @@ function legalLinks(payment: SimPayment): string {
   return `<p id="legal">By approving you accept the merchant's ${items.join(" and ")}.</p>`
 }
 
+function optionLabel(option: ShippingGroup["options"][number], group: ShippingGroup): string {
+  const extra = [option.meta, option.estimatedDelivery].filter(Boolean).join(" · ")
+  const brand = group.brand === "OTHER" ? "" : `${group.brand[0]}${group.brand.slice(1).toLowerCase()} · `
+  const kind = group.type.toLowerCase().replace(/_/g, " ")
+  return `${escapeHtml(option.name)} — ${escapeHtml(formatAmount(option.amount.value, option.amount.currency))}<small>${escapeHtml(brand + kind)}${extra ? ` · ${escapeHtml(extra)}` : ""}</small>`
+}
+
+/** Express: the address shared from the profile and the options to pick (inside the approve form). */
+function expressSection(express: NonNullable<LandingOptions["express"]>): string {
+  const a = express.address
+  const address = `<p id="address">Deliver to ${escapeHtml([a.addressLine1, a.addressLine2, `${a.postCode} ${a.city}`, a.country].filter(Boolean).join(", "))}</p>`
+  if (!express.groups)
+    return `${address}<p class="problem" id="shipping-problem">${escapeHtml(express.problem ?? "No delivery options.")}</p>`
+  const defaultGroup = express.groups.find((g) => g.isDefault) ?? express.groups[0]
+  const defaultOption = defaultGroup.options.find((o) => o.isDefault) ?? defaultGroup.options[0]
+  const options = express.groups
+    .flatMap((group) =>
+      group.options.map(
+        (option) =>
+          `<label class="option"><input type="radio" name="shippingOptionId" value="${escapeHtml(option.id)}"${option === defaultOption ? " checked" : ""}><span>${optionLabel(option, group)}</span></label>`,
+      ),
+    )
+    .join("")
+  return `${address}<fieldset id="shipping"><legend>Delivery, added to the amount</legend>${options}</fieldset>`
+}
+
 export function renderLandingPage(
   payment: SimPayment,
   merchantName: string,
@@ -103,8 +140,15 @@ export function renderLandingPage(
 ${amount}
 ${details(payment, merchantName)}
 ${legalLinks(payment)}
+${options.express ? `<form id="express" method="post" action="landing/approve"><input type="hidden" name="token" value="${token}">${expressSection(options.express)}</form>` : ""}
 <div class="actions">
-<form method="post" action="landing/approve"><input type="hidden" name="token" value="${token}"><button id="approve" type="submit">Approve</button></form>
+${
+  options.express
+    ? options.express.groups
+      ? `<button id="approve" type="submit" form="express">Approve</button>`
+      : ""
+    : `<form method="post" action="landing/approve"><input type="hidden" name="token" value="${token}"><button id="approve" type="submit">Approve</button></form>`
+}
 <form method="post" action="landing/reject"><input type="hidden" name="token" value="${token}"><button id="reject" type="submit">Reject</button></form>
 </div>`,
     options.brand,

@@ -3,7 +3,7 @@ import type { PaymentEventName } from "../lib/vipps/schemas"
 import type { SimulatorClock } from "./clock"
 import { ageOn } from "./additions-2026"
 import { badRequest, conflict, notFound } from "./problems"
-import type { SimAmount, SimEvent, SimPayment } from "./types"
+import type { SimAmount, SimEvent, SimPayment, SimShippingChoice } from "./types"
 import type { SimCreatePaymentRequest } from "./validation"
 
 /**
@@ -97,6 +97,7 @@ export class PaymentEngine {
       minimumUserAge: request.minimumUserAge,
       merchantLegalLinks: request.merchantLegalLinks,
       blockedSources: request.paymentMethod.blockedSources,
+      shipping: request.shipping,
       landingToken,
       createdAt: now,
       expiresAt: longLiving
@@ -178,17 +179,24 @@ export class PaymentEngine {
     for (const payment of this.payments.values()) this.refresh(payment)
   }
 
-  /** The user approved (landing page, force approve, control). */
-  approve(payment: SimPayment, phoneNumber: string): void {
+  /**
+   * The user approved (landing page, force approve, control). An Express payment needs the shopper's
+   * shipping choice: the authorized amount is the payment amount plus the chosen option's price.
+   */
+  approve(payment: SimPayment, phoneNumber: string, shippingChoice?: SimShippingChoice): void {
     this.refresh(payment)
     if (payment.state !== "CREATED") {
       throw badRequest("10060", `The payment cannot be approved: it is ${payment.state}.`)
+    }
+    if (payment.shipping && !shippingChoice) {
+      throw badRequest(undefined, "An Express payment is approved with a shipping choice, in the app only.")
     }
     if (this.underAge(payment, phoneNumber)) {
       // The app explains the age limit and the payment stays CREATED until it expires.
       throw badRequest("7010", "The customer is not eligible for this payment.")
     }
-    payment.aggregate.authorized = payment.amount.value
+    payment.aggregate.authorized = payment.amount.value + (shippingChoice?.value ?? 0)
+    payment.shippingChoice = shippingChoice
     payment.approvedBy = phoneNumber
     const at = this.options.clock.now()
     payment.authorizedAt = at
@@ -306,7 +314,9 @@ export class PaymentEngine {
     idempotencyKey: string | null = null,
   ): void {
     payment.state = state
-    this.record(payment, state, payment.amount.value, idempotencyKey, undefined, timestamp)
+    // An Express approval reserves the amount plus the chosen shipping: the event says what was reserved.
+    const value = state === "AUTHORIZED" ? payment.aggregate.authorized : payment.amount.value
+    this.record(payment, state, value, idempotencyKey, undefined, timestamp)
   }
 
   private record(

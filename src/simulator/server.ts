@@ -208,7 +208,7 @@ export function createSimulatorServer(state: SimulatorState, control: SimulatorC
       request.rawBody = rawBody
       if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
         if (!state.controlApi) throw new ApiError({ status: 404, detail: "The control API is disabled." })
-        const controlResponse = handleControlRequest(control, request)
+        const controlResponse = await handleControlRequest(control, request)
         const { body, headers } = serialize(controlResponse)
         res.writeHead(controlResponse.status, headers).end(body)
         return

@@ -5,6 +5,7 @@ import type {
   PaymentMethodType,
   PaymentState,
   QrFormatName,
+  Shipping,
   UserFlow,
 } from "../lib/vipps/schemas"
 
@@ -22,6 +23,8 @@ export type SimulatorMerchant = {
   allowPushMessage?: boolean
   /** May create long-living payments with `expiresAt` (else 5050). Default true. */
   allowLongLiving?: boolean
+  /** May create Express payments (`shipping`; else 5020). Default true. */
+  allowExpress?: boolean
   /**
    * The sales unit's country. Default: from the payment currency (NOK Norway, DKK Denmark, EUR Finland).
    * Norway refuses `paymentMethod.blockedSources` (5010).
@@ -99,6 +102,26 @@ export type SimPayment = {
   minimumUserAge?: number | null
   merchantLegalLinks?: { termsOfSaleUrl?: string; privacyPolicyUrl?: string }
   blockedSources?: string[]
+  /** Express (1.8.0): the `shipping` object of the create request. */
+  shipping?: Shipping
+  /** Express: what the shopper chose in the app, set at approval. */
+  shippingChoice?: SimShippingChoice
+}
+
+/** Express: the delivery address the shopper used and the option they picked (price in minor units). */
+export type SimShippingChoice = {
+  address: SimShippingAddress
+  optionId: string
+  optionName: string
+  value: number
+}
+
+export type SimShippingAddress = {
+  addressLine1: string
+  addressLine2: string | null
+  city: string
+  postCode: string
+  country: string
 }
 
 export type OperationName =

@@ -230,7 +230,67 @@ export function validateCreatePayment(body: unknown, ctx: CreateValidationContex
   checkReceipt(request)
   checkFlowRules(request)
   checkMerchantRules(request, ctx)
+  checkExpress(request, ctx)
   return request
+}
+
+/**
+ * Express (1.8.0): WALLET only, a profile scope that includes `address`, exactly one of `fixedOptions` and
+ * `dynamicOptions`, option prices in the payment currency, option ids unique, a sales unit allowed to.
+ */
+function checkExpress(request: SimCreatePaymentRequest, ctx: CreateValidationContext): void {
+  const shipping = request.shipping
+  if (!shipping) return
+  if (ctx.merchant.allowExpress === false) {
+    throw badRequest("5020", "Express payment not allowed for this sales unit.")
+  }
+  const invalid = (name: string, reason: string) =>
+    badRequest(undefined, "One or more validation errors occurred.", [{ name, reason }])
+  if (request.paymentMethod.type !== "WALLET") {
+    throw invalid("paymentMethod.type", "Express payments need paymentMethod WALLET.")
+  }
+  const scopes = request.profile?.scope.split(" ").filter(Boolean) ?? []
+  if (!scopes.includes("address")) {
+    throw invalid("profile.scope", "Express payments need a profile scope that includes address.")
+  }
+  if (!!shipping.fixedOptions === !!shipping.dynamicOptions) {
+    throw invalid("shipping", "Send exactly one of fixedOptions and dynamicOptions.")
+  }
+  if (
+    shipping.dynamicOptions &&
+    !isAcceptableWebhookUrl(shipping.dynamicOptions.callbackUrl, ctx.allowHttpUrls)
+  ) {
+    throw invalid("shipping.dynamicOptions.callbackUrl", "Must be a valid absolute HTTPS URL.")
+  }
+  if (shipping.fixedOptions)
+    checkShippingGroups(shipping.fixedOptions, request.amount.currency, "shipping.fixedOptions")
+}
+
+/** Shipping groups (create request or callback answer): the payment's currency, unique option ids. */
+export function checkShippingGroups(
+  groups: { options: { id: string; amount: { currency: string; value: number } }[] }[],
+  currency: string,
+  field: string,
+): void {
+  const ids = new Set<string>()
+  groups.forEach((group, g) =>
+    group.options.forEach((option, o) => {
+      if (option.amount.currency !== currency) {
+        throw badRequest(undefined, "One or more validation errors occurred.", [
+          {
+            name: `${field}.${g}.options.${o}.amount.currency`,
+            reason: `Must be ${currency}, as the payment.`,
+          },
+        ])
+      }
+      if (ids.has(option.id)) {
+        throw badRequest(undefined, "One or more validation errors occurred.", [
+          { name: `${field}.${g}.options.${o}.id`, reason: "Option ids must be unique across groups." },
+        ])
+      }
+      ids.add(option.id)
+    }),
+  )
 }
 
 /** Order Management 2.3.24 requires `unitPrice` whenever `unitInfo` is given. */

@@ -21,6 +21,7 @@ import type { VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
 import { cartOfCollection, orderOfCollection } from "./links"
 import { withReferenceLock } from "./lock"
+import { fillExpressCart } from "./express"
 import { fillCartFromProfile } from "./profile"
 import { recordMovements } from "./record-movements"
 import {
@@ -132,6 +133,7 @@ async function syncLocked(
   }
   try {
     if (cartId) {
+      await fillExpressCart(container, session, cartId, vipps)
       await completeCartWorkflow(container).run({ input: { id: cartId } })
     } else {
       await processPaymentWorkflow(container).run({

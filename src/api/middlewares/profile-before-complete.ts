@@ -3,7 +3,9 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { listRegistrations } from "../../providers/vipps/registration"
 import { isVippsSessionData } from "../../providers/vipps/session-data"
+import { isExpressSession } from "../../sync/express"
 import { fillCartFromProfile } from "../../sync/profile"
+import { syncVippsPayment } from "../../sync/sync-payment"
 
 type CompletingCart = {
   id: string
@@ -19,7 +21,7 @@ type CompletingCart = {
  * late to add what the shopper shared. Before the workflow starts, when the cart's Vipps MobilePay session
  * belongs to a registration with `profileScope` and Vipps MobilePay says the payment is approved, the cart's
  * missing email and addresses are filled (`fillCartFromProfile`). Best effort: whatever happens here, the
- * completion goes ahead.
+ * completion goes ahead. An Express payment's cart is brought in line by the sync instead.
  */
 export async function profileBeforeComplete(
   req: MedusaRequest,
@@ -63,6 +65,12 @@ export async function fillBeforeCompletion(container: MedusaContainer, cartId: s
   const registrations = await listRegistrations(container)
   for (const session of sessions) {
     const registration = registrations.find((r) => r.providerId === session.provider_id)
+    // Express: the sync fills the cart from the app's choice, checks the amount and completes it (or
+    // releases the payment) under the reference lock; Medusa's completion then answers with that order.
+    if (registration && isExpressSession(session.data)) {
+      const outcome = await syncVippsPayment(container, registration, session.data.reference)
+      return outcome.outcome === "authorized" ? ["express"] : []
+    }
     if (!registration?.options.profileScope || !isVippsSessionData(session.data)) continue
     const payment = await registration.client.epayment.getPayment(session.data.reference)
     const { authorizedAmount, cancelledAmount } = payment.aggregate

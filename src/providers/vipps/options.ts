@@ -129,6 +129,14 @@ export const VippsOptionsSchema = z
       .optional(),
     /** Danish and Finnish sales units, WALLET only: refuse these sources (e.g. company cards). */
     blockedSources: z.array(z.enum(BLOCKED_SOURCES)).min(1).optional(),
+    // ── Express checkout ──
+    /**
+     * The public URL of this registration's shipping callback (`https://shop.example/vipps/shipping/<id>`):
+     * needed for Express with dynamic options (prices computed for the address chosen in the app).
+     */
+    expressCallbackUrl: z
+      .url({ protocol: /^https?$/, error: "expressCallbackUrl must be an http(s) URL" })
+      .optional(),
 
     /** Per-attempt HTTP timeout and retry budget of calls to Vipps MobilePay. */
     timeoutMs: z.number().int().positive().default(10_000),

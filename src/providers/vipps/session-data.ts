@@ -7,7 +7,24 @@ import {
   USER_FLOWS,
   CUSTOMER_INTERACTIONS,
   PAYMENT_METHOD_TYPES,
+  ShippingGroup,
 } from "../../lib/vipps/schemas"
+
+/**
+ * Express: the shipping groups to offer (fixed options, priced by Medusa for the cart) or `dynamic: true`
+ * (options computed for the address chosen in the app, through the shipping callback). Whatever is sent,
+ * the order is only created when Vipps MobilePay's authorized amount equals the cart total with the chosen
+ * Medusa shipping option.
+ */
+export const ExpressInput = z
+  .strictObject({
+    fixedOptions: z.array(ShippingGroup).min(1).optional(),
+    dynamic: z.literal(true).optional(),
+  })
+  .refine((express) => !!express.fixedOptions !== !!express.dynamic, {
+    error: "express needs exactly one of fixedOptions and dynamic",
+  })
+export type ExpressInput = z.infer<typeof ExpressInput>
 
 /**
  * What the storefront may put in the payment session `data` (validated; unknown keys refused).
@@ -41,6 +58,8 @@ export const StorefrontInput = z.strictObject({
   qrSize: z.number().int().min(100).max(2000).optional(),
   /** Long-living payment (QR or PUSH_MESSAGE only): when it expires, RFC 3339, 10 minutes to 60 days ahead. */
   expiresAt: z.iso.datetime({ offset: true }).optional(),
+  /** Express checkout: shipping and address chosen in the app (POST /store/vipps/express sets it). */
+  express: ExpressInput.optional(),
 })
 export type StorefrontInput = z.infer<typeof StorefrontInput>
 
@@ -80,6 +99,10 @@ export type VippsSessionData = {
   captureGuaranteedUntil?: string
   /** Set when the payment ended without approval, in words a shopper understands. */
   failureReason?: string
+  /** Express checkout: what the storefront asked for (kept by Medusa from the session input). */
+  express?: ExpressInput
+  /** Express, once approved: the chosen shipping option and the amount Vipps MobilePay reserved. */
+  expressApproved?: { shippingOptionId: string; authorizedValue: number }
 }
 
 export function isVippsSessionData(data: unknown): data is VippsSessionData {
