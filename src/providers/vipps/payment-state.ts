@@ -69,3 +69,19 @@ export function withModification(
 ): VippsSessionData {
   return { ...session, state: response.state, aggregate: response.aggregate }
 }
+
+/**
+ * The payment Vipps holds is the one the session created: same currency and amount. For Express the shopper
+ * approved the goods plus the chosen shipping; whether GET's `amount` echoes the created amount or that
+ * total is not documented, so both are accepted once the sync recorded the authorized total.
+ */
+export function isSamePayment(session: VippsSessionData, payment: GetPaymentResponse): boolean {
+  if (payment.amount.currency !== session.amount.currency) return false
+  if (payment.amount.value === session.amount.value) return true
+  const approved = session.expressApproved?.authorizedValue
+  return (
+    approved !== undefined &&
+    payment.amount.value === approved &&
+    payment.aggregate.authorizedAmount.value === approved
+  )
+}

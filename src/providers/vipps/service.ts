@@ -49,6 +49,7 @@ import { MoneyRowService, MovementGuard } from "./guard"
 import {
   isFullyReleased,
   isReleased,
+  isSamePayment,
   medusaStatus,
   PAYMENT_COLLECTION_METADATA,
   remainingToCapture,
@@ -194,10 +195,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     } catch (error) {
       throw this.fail(error, "check the payment")
     }
-    if (
-      payment.amount.value !== session.amount.value ||
-      payment.amount.currency !== session.amount.currency
-    ) {
+    if (!isSamePayment(session, payment)) {
       throw new MedusaError(
         MedusaError.Types.UNEXPECTED_STATE,
         `Vipps MobilePay payment ${session.reference} is for ${payment.amount.value} ${payment.amount.currency} minor units, the session for ${session.amount.value} ${session.amount.currency}`,
