@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/
 import { capturePaymentWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits, toMinorUnits } from "../lib/money"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
-import { RECORDED_FROM_VIPPS } from "../providers/vipps/guard"
+import { RECORDED_FROM_VIPPS, RECORDED_NOTE } from "../providers/vipps/guard"
 import { remainingToCapture, withPayment } from "../providers/vipps/payment-state"
 import { isVippsSessionData } from "../providers/vipps/session-data"
 import { flagForStaff, type SessionRow } from "./attention"
@@ -104,7 +104,7 @@ export async function recordMovements(
       input: {
         payment_id: paymentId,
         amount: fromMinorUnits(missing, currency),
-        note: "Refunded at Vipps MobilePay (business portal, or an answer that was lost); recorded by the plugin",
+        note: RECORDED_NOTE,
         metadata: { [RECORDED_FROM_VIPPS]: true },
       } as never,
     })

@@ -10,8 +10,14 @@ import type { VippsSessionData } from "./session-data"
 
 export type MovementKind = "capture" | "refund"
 
-/** Metadata the sync puts on a refund row that records a refund Vipps MobilePay already made. */
+/**
+ * How the sync marks a refund row that records a refund Vipps MobilePay already made: metadata where the
+ * payment module stores it (Medusa 2.15+), and the note, which every supported version stores. Whoever
+ * wrote it, the provider only records such a row when Vipps holds it unrecorded: the marker cannot move money.
+ */
 export const RECORDED_FROM_VIPPS = "vipps_mobilepay_recorded"
+export const RECORDED_NOTE =
+  "Refunded at Vipps MobilePay (business portal, or an answer that was lost); recorded by the plugin"
 
 /** Medusa's capture and refund rows (the payment module's own services; Medusa passes providers no amounts). */
 type MoneyRow = {
@@ -20,6 +26,7 @@ type MoneyRow = {
   raw_amount?: { value: string | number }
   amount?: unknown
   metadata?: Record<string, unknown> | null
+  note?: string | null
 }
 export type MoneyRowService = {
   retrieve(id: string, config: { select: string[] }): Promise<MoneyRow>
@@ -61,7 +68,10 @@ export class MovementGuard {
     const minor = (row: MoneyRow) =>
       toMinorUnits(medusaDecimal((row.raw_amount ?? row.amount) as never), currency)
     const current = await service.retrieve(rowId, {
-      select: ["id", "payment_id", "amount", "raw_amount", "metadata"],
+      select:
+        kind === "refund"
+          ? ["id", "payment_id", "amount", "raw_amount", "metadata", "note"]
+          : ["id", "payment_id", "amount", "raw_amount"],
     })
     const others = current.payment_id
       ? (
@@ -73,7 +83,7 @@ export class MovementGuard {
       kind,
       value: minor(current),
       recordedBefore: others.reduce((total, row) => total + minor(row), 0),
-      recordsVipps: current.metadata?.[RECORDED_FROM_VIPPS] === true,
+      recordsVipps: current.metadata?.[RECORDED_FROM_VIPPS] === true || current.note === RECORDED_NOTE,
     }
   }
 
