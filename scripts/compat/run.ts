@@ -1,5 +1,5 @@
 /**
- * `npm run compat [-- --versions 2.12.0,2.21.2] [--admin] [--no-build] [--keep]`: installs the packed plugin into
+ * `npm run compat [-- --versions 2.15.5,2.21.2] [--admin] [--no-build] [--keep]`: installs the packed plugin into
  * throwaway stores on the given Medusa versions and runs a checkout on each, as a merchant's store would:
  *
  *   npm run build + npm pack → `npm install` of the tarball next to @medusajs/medusa@<version> (no
@@ -7,7 +7,8 @@
  *   seed (the store's own core-flows) → `medusa start` → three checkouts over HTTP (cart → Vipps MobilePay
  *   session → approval on the simulator's landing page → signed webhook delivered → cart completed →
  *   order): one captured in two parts and partly refunded from the admin API, one captured in the Vipps
- *   MobilePay portal (Medusa records it from the webhook), one captured at authorization (`autoCapture`);
+ *   MobilePay portal (Medusa records it from the webhook), one captured at authorization (`autoCapture`)
+ *   with the storefront completing the cart while the webhook is handled;
  *   each checked against the simulator's ledger and Medusa's captures and refunds. With --admin the store
  *   also builds its admin dashboard (`medusa build --admin-only`), which bundles the plugin's widget
  *   against the store's own @medusajs/ui and admin SDK.
@@ -53,8 +54,12 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
   devDependencies: Record<string, string>
 }
 
-/** The lowest version the peer ranges admit (their floor minor, .0) and the version in devDependencies. */
-const DEFAULT_VERSIONS = ["2.12.0", PKG.devDependencies["@medusajs/medusa"]]
+/**
+ * The newest patch of the minor the peer ranges start at (2.15.0 has no @medusajs/admin-sdk release and
+ * 2.15.2's @medusajs/icons asks for React 19, so no store installs on either), and the version in
+ * devDependencies.
+ */
+const DEFAULT_VERSIONS = ["2.15.5", PKG.devDependencies["@medusajs/medusa"]]
 /** What a store made by create-medusa-app depends on; the plugin's other peers come with them. */
 const STORE_PACKAGES = ["@medusajs/admin-sdk", "@medusajs/cli", "@medusajs/framework", "@medusajs/medusa"]
 const TARBALL = `${PKG.name}.tgz`
@@ -211,11 +216,12 @@ function installStore(dir: string, version: string, tarball: string, logFile: st
     path.join(dir, "package.json"),
     JSON.stringify({ name: `vipps-compat-store-${version}`, private: true, dependencies }, null, 2),
   )
-  // The cached tree is only reused while the plugin's own dependencies and peers are unchanged: npm
-  // chose the store's other packages (e.g. @medusajs/ui) with them in view.
+  // The cached tree is only reused while the plugin's dependencies and the set of its peers are unchanged:
+  // npm chose the store's other packages (e.g. @medusajs/ui) with them in view. A changed peer range needs
+  // no new tree: npm checks it again when it re-adds the plugin (ERESOLVE).
   const key = JSON.stringify([
     PKG.dependencies,
-    PKG.peerDependencies,
+    Object.keys(PKG.peerDependencies).sort(),
     PKG.peerDependenciesMeta,
     STORE_PACKAGES,
   ])
@@ -305,6 +311,7 @@ type Http = {
 async function checkoutToOrder(
   { api, sim, seeded, store }: Http,
   providerId = "pp_vipps_vipps",
+  order: "webhook first" | "racing the webhook" = "webhook first",
 ): Promise<{ orderId: string; reference: string }> {
   const { data: cartBody } = await api.post(
     "/store/carts",
@@ -330,7 +337,8 @@ async function checkoutToOrder(
   const reference: string = session.data.reference
   check(session.data.redirectUrl, "the session has no redirectUrl")
   await answerOnLandingPage(session.data.redirectUrl, "approve")
-  await delivered(sim, reference, "AUTHORIZED")
+  // The shopper's return either after the webhook was handled, or at the same moment.
+  if (order === "webhook first") await delivered(sim, reference, "AUTHORIZED", providerId)
   const completed = await api.post(
     `/store/carts/${cart.id}/complete`,
     {},
@@ -343,14 +351,25 @@ async function checkoutToOrder(
   return { orderId: completed.data.order.id, reference }
 }
 
-/** The store answered the simulator's webhook of this event with 2xx (its signature and provider were found). */
-function delivered(sim: RunningSimulator, reference: string, eventName: string) {
+/**
+ * The store answered the simulator's webhook of this event with 2xx at the URL of the payment's
+ * registration (every registration of the sales unit receives every event; the others ignore it).
+ */
+function delivered(
+  sim: RunningSimulator,
+  reference: string,
+  eventName: string,
+  providerId = "pp_vipps_vipps",
+) {
+  const path = `/hooks/vipps/${providerId.slice("pp_vipps_".length)}`
   return poll(
-    `the ${eventName} webhook delivered to the store`,
+    `the ${eventName} webhook delivered to ${path}`,
     () =>
       sim.control
         .webhookDeliveries({ reference })
-        .some((d) => d.eventName === eventName && d.state === "delivered"),
+        .some(
+          (d) => d.eventName === eventName && d.state === "delivered" && new URL(d.url).pathname === path,
+        ),
     30_000,
   )
 }
@@ -359,7 +378,8 @@ function delivered(sim: RunningSimulator, reference: string, eventName: string) 
  * Three orders: the first captured in two parts and partly refunded from the admin API (capture and refund
  * workflows calling the provider); the second captured in the Vipps MobilePay portal, which Medusa must
  * record from the CAPTURED webhook without calling the provider again (`is_captured`); the third through
- * the registration that captures at authorization (Medusa records that capture, Vipps captures once).
+ * the registration that captures at authorization, the storefront completing the cart while the webhook
+ * is handled (Medusa records that capture, Vipps captures once).
  */
 async function checkout(http: Http): Promise<string> {
   const { api, sim, seeded } = http
@@ -409,7 +429,7 @@ async function checkout(http: Http): Promise<string> {
   )
   check(recorded.captures.length === 1, `Medusa recorded ${recorded.captures.length} captures, expected 1`)
 
-  const third = await checkoutToOrder(http, "pp_vipps_direct")
+  const third = await checkoutToOrder(http, "pp_vipps_direct", "racing the webhook")
   const autoCaptured = await poll(
     "the capture at authorization recorded in Medusa",
     async () => {
@@ -463,7 +483,7 @@ async function runVersion(version: string, tarball: string, pg: PgServer): Promi
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: "production",
-      LOG_LEVEL: "info",
+      LOG_LEVEL: process.env.COMPAT_LOG_LEVEL ?? "info",
       MEDUSA_DISABLE_TELEMETRY: "true",
       DATABASE_URL: databaseUrl(pg, database),
       VIPPS_API_BASE_URL: sim.url,
