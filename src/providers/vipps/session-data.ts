@@ -39,6 +39,8 @@ export const StorefrontInput = z.strictObject({
   qrSize: z.number().int().min(100).max(2000).optional(),
   /** Long-living payment (QR or PUSH_MESSAGE only): when it expires, RFC 3339, 10 minutes to 60 days ahead. */
   expiresAt: z.iso.datetime({ offset: true }).optional(),
+  /** Set only by the plugin's admin routes (see admin-request.ts); a storefront cannot make a valid one. */
+  adminRequest: z.string().max(200).optional(),
 })
 export type StorefrontInput = z.infer<typeof StorefrontInput>
 
