@@ -25,7 +25,7 @@ export const PaymentRequestInput = z
     /** Major units as a decimal string or number; default: everything outstanding. */
     amount: z
       .union([z.string(), z.number()])
-      .refine((a) => /^\d+(\.\d+)?$/.test(String(a)) && Number(a) > 0, {
+      .refine((a) => /^\d+(\.\d{1,2})?$/.test(String(a)) && Number(a) > 0, {
         error: "amount must be a positive amount with at most 2 decimals, e.g. 149.50",
       })
       .transform(String)

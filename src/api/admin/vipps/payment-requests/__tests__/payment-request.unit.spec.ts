@@ -50,6 +50,7 @@ describe("payment request input", () => {
     [{ registration: "vipps", method: "push", phone_number: "91 23" }, /country code and number/],
     [{ registration: "vipps", method: "fax" }, /method must be one of push, qr, link/],
     [{ registration: "vipps", method: "qr", amount: "-5" }, /amount must be a positive amount/],
+    [{ registration: "vipps", method: "qr", amount: "10.005" }, /at most 2 decimals/],
     [
       { registration: "vipps", method: "qr", expires_at: new Date(Date.now() + 60_000).toISOString() },
       /10 minutes and 60 days/,
