@@ -82,7 +82,8 @@ const VippsPaymentRequestWidget = ({ data: order }: DetailWidgetProps<AdminOrder
       <div className="flex flex-col gap-y-1 px-6 py-4">
         <Heading level="h2">Request payment with Vipps MobilePay</Heading>
         <Text size="small" className="text-ui-fg-subtle">
-          Outstanding:{" "}
+          {/* Medusa's "Outstanding amount" counts approved payments only once captured; this does not. */}
+          Left to request:{" "}
           <span data-testid="vipps-request-outstanding">
             {data.outstanding.decimal} {data.outstanding.currency}
           </span>
