@@ -146,9 +146,10 @@ medusaIntegrationTestRunner({
       expect(vipps(reference).customer).toEqual({ phoneNumber: "4791234567" })
 
       sim.current.control.approve(reference)
+      // The webhook brings it in (the overview only reads what Medusa holds; it asks Vipps nothing).
       const approved = await eventually(async () => {
-        const s = await state(reference)
-        return s.state === "approved" && s
+        const [latest] = (await overview(order.id)).requests
+        return latest.state === "approved" && latest
       }, 30_000)
       // Approved is not yet paid in Medusa's books: nothing more can be requested, the capture settles it.
       expect((await overview(order.id)).outstanding.value).toBe(0)
@@ -276,10 +277,23 @@ medusaIntegrationTestRunner({
       expect(sim.current.control.requests({ operation: "createPayment" }).length).toBe(sentBefore)
       expect((await overview(orderId)).requests).toEqual([])
 
-      // Part of it is fine.
-      const part = await request(orderId, { registration: "vipps", method: "qr", amount: "50" })
+      // Part of it is fine, and staff may push on a registration whose storefront may not
+      // (pp_vipps_direct leaves PUSH_MESSAGE out of storefrontUserFlows).
+      const part = await request(orderId, {
+        registration: "direct",
+        method: "push",
+        phone_number: "4798765432",
+        amount: "50",
+      })
       expect(part.status).toBe(201)
-      expect(vipps(part.data.payment_request.reference).amount.value).toBe(5000)
+      expect(vipps(part.data.payment_request.reference)).toMatchObject({
+        userFlow: "PUSH_MESSAGE",
+        amount: { value: 5000 },
+      })
+      // The balance line is the receipt: part of the order, not its lines.
+      expect(vipps(part.data.payment_request.reference).receipt).toMatchObject({
+        orderLines: [{ name: expect.stringMatching(/^Balance of order #\d+$/), totalAmount: 5000 }],
+      })
     })
 
     it("a storefront cannot pass itself off as staff", async () => {

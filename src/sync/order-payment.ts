@@ -11,14 +11,20 @@ type CaptureTransaction = {
   reference_id: string
 }
 
-/** Adds the order transactions of captures (Medusa's step skips those already there). */
-const addCaptureTransactionsWorkflow = createWorkflow(
-  "vipps-add-order-capture-transactions",
-  (input: { transactions: CaptureTransaction[] }) => {
-    addOrderTransactionStep(input.transactions)
-    return new WorkflowResponse(undefined)
-  },
-)
+/**
+ * Adds the order transactions of captures (Medusa's step skips those already there). Made on first use:
+ * a workflow defined when the module loads would be defined wherever the sync is imported.
+ */
+let addCaptureTransactions: ReturnType<typeof defineAddCaptureTransactions> | undefined
+function defineAddCaptureTransactions() {
+  return createWorkflow(
+    "vipps-add-order-capture-transactions",
+    (input: { transactions: CaptureTransaction[] }) => {
+      addOrderTransactionStep(input.transactions)
+      return new WorkflowResponse(undefined)
+    },
+  )
+}
 
 /**
  * Authorizes the payment session of an order's own payment collection (an order edit, a converted draft
@@ -46,6 +52,7 @@ export async function authorizeOrderPayment(
     reference: "capture" as const,
     reference_id: capture.id,
   }))
-  if (transactions.length > 0)
-    await addCaptureTransactionsWorkflow(container).run({ input: { transactions } })
+  if (transactions.length === 0) return
+  addCaptureTransactions ??= defineAddCaptureTransactions()
+  await addCaptureTransactions(container).run({ input: { transactions } })
 }
