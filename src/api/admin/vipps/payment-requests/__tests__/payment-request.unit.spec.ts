@@ -1,4 +1,7 @@
 import { adminRequestGrant, isAdminRequestGrant } from "../../../../../providers/vipps/admin-request"
+import { buildCreatePaymentRequest } from "../../../../../providers/vipps/create-payment"
+import { parseOptions } from "../../../../../providers/vipps/options"
+import { StorefrontInput } from "../../../../../providers/vipps/session-data"
 import { parsePaymentRequest } from "../request-input"
 import { requestState, requestView } from "../request-view"
 
@@ -71,5 +74,39 @@ describe("admin-request grant", () => {
     expect(isAdminRequestGrant(Buffer.alloc(32, 8), "pay_col_1", grant)).toBe(false)
     expect(isAdminRequestGrant(key, undefined, grant)).toBe(false)
     expect(isAdminRequestGrant(key, "pay_col_1", "forged")).toBe(false)
+  })
+})
+
+describe("what staff may ask the provider for (admin-request grant proved)", () => {
+  const options = parseOptions({
+    clientId: "id",
+    clientSecret: "secret",
+    subscriptionKey: "key",
+    merchantSerialNumber: "123456",
+    returnUrl: "https://shop.example/return?reference={reference}",
+  })
+  const known = {
+    reference: "payses-01JQ8ZK3W4N6B2X9T5V7Y0C1DE",
+    sessionId: "payses_01JQ8ZK3W4N6B2X9T5V7Y0C1DE",
+    currency: "NOK" as const,
+    value: 10000,
+  }
+  const push = StorefrontInput.parse({
+    userFlow: "PUSH_MESSAGE",
+    phoneNumber: "4791234567",
+    customerInteraction: "CUSTOMER_PRESENT",
+  })
+
+  it("a storefront may not push or say the customer is present where the options do not allow it", () => {
+    expect(() => buildCreatePaymentRequest(options, push, known)).toThrow(/not enabled for the storefront/)
+  })
+
+  it("staff may", () => {
+    const request = buildCreatePaymentRequest(options, push, { ...known, byStaff: true })
+    expect(request).toMatchObject({
+      userFlow: "PUSH_MESSAGE",
+      customer: { phoneNumber: "4791234567" },
+      customerInteraction: "CUSTOMER_PRESENT",
+    })
   })
 })
