@@ -214,6 +214,29 @@ medusaIntegrationTestRunner({
       sim.current.control.clearWebhookFaults()
     })
 
+    it("a draft order not yet converted can be paid by link, and stays paid when converted", async () => {
+      const { data } = await api.post(
+        "/admin/draft-orders",
+        {
+          email: "b2b@example.com",
+          region_id: store.regions.nok.id,
+          sales_channel_id: store.salesChannelId,
+          items: [{ variant_id: store.variants.lamp, quantity: 1 }],
+        },
+        admin,
+      )
+      const draftId = data.draft_order.id as string
+      expect((await overview(draftId)).outstanding.decimal).toBe("100.00")
+      const sent = await request(draftId, { registration: "vipps", method: "link" })
+      expect(sent.status).toBe(201)
+      await answerOnLandingPage(sent.data.payment_request.link, "approve")
+      await eventually(async () => (await overview(draftId)).requests[0]?.state === "approved")
+      await api.post(`/admin/draft-orders/${draftId}/convert-to-order`, {}, admin)
+      const converted = await overview(draftId)
+      expect(converted.requests[0].state).toBe("approved")
+      expect(converted.outstanding.value).toBe(0)
+    })
+
     it("shows a declined and an expired request, and a new request can follow", async () => {
       const orderId = await convertedDraftOrder()
       const first = (
