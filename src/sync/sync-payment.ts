@@ -1,11 +1,6 @@
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
-import {
-  ContainerRegistrationKeys,
-  Modules,
-  PaymentActions,
-  PaymentSessionStatus,
-} from "@medusajs/framework/utils"
-import { completeCartWorkflow, processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { ContainerRegistrationKeys, Modules, PaymentSessionStatus } from "@medusajs/framework/utils"
+import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits } from "../lib/money"
 import { referenceKey } from "../lib/reference"
 import { VippsApiError } from "../lib/vipps/errors"
@@ -22,6 +17,7 @@ import { isVippsSessionData } from "../providers/vipps/session-data"
 import { cartOfCollection, orderOfCollection } from "./links"
 import { withReferenceLock } from "./lock"
 import { fillExpressCart } from "./express"
+import { authorizeOrderPayment } from "./order-payment"
 import { fillCartFromProfile } from "./profile"
 import { recordMovements } from "./record-movements"
 import {
@@ -107,6 +103,8 @@ async function syncLocked(
           ...(vipps.state === "AUTHORIZED" ? { failureReason: SHOPPER_MESSAGES.RELEASED } : {}),
         },
         status,
+        // The payment module writes metadata as given: without it, staff flags and request marks are lost.
+        metadata: session.metadata ?? undefined,
       })
     }
     return { outcome: "failed", state: vipps.state, sessionId }
@@ -136,11 +134,10 @@ async function syncLocked(
       await fillExpressCart(container, session, cartId, vipps)
       await completeCartWorkflow(container).run({ input: { id: cartId } })
     } else {
-      await processPaymentWorkflow(container).run({
-        input: {
-          action: PaymentActions.AUTHORIZED,
-          data: { session_id: session.id, amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency) },
-        },
+      await authorizeOrderPayment(container, {
+        sessionId: session.id,
+        orderId,
+        amount: fromMinorUnits(vipps.amount.value, vipps.amount.currency),
       })
     }
   } catch (error) {

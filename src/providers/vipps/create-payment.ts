@@ -14,6 +14,8 @@ type Known = {
   value: number
   /** The cart being paid, when Medusa has one for the session. */
   cartId?: string
+  /** Staff sent this request from the admin (proved by the admin-request grant): storefront limits do not apply. */
+  byStaff?: boolean
   receipt?: Receipt
   /** The highest age limit of the cart's products (metadata `vipps_minimum_user_age`), when any. */
   minimumUserAge?: number
@@ -110,6 +112,7 @@ export function buildCreatePaymentRequest(
   }
 
   if (
+    !known.byStaff &&
     input.userFlow &&
     input.userFlow !== options.userFlow &&
     !options.storefrontUserFlows.includes(input.userFlow)
@@ -144,7 +147,7 @@ export function buildCreatePaymentRequest(
       "phoneNumber is only accepted with userFlow PUSH_MESSAGE",
     )
   }
-  if (input.customerInteraction && !options.storefrontCustomerInteraction) {
+  if (input.customerInteraction && !options.storefrontCustomerInteraction && !known.byStaff) {
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,
       "customerInteraction is not accepted from the storefront: enable the provider option storefrontCustomerInteraction (tills and kiosks only)",
@@ -161,7 +164,7 @@ export function buildCreatePaymentRequest(
     if (!known.receipt) {
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
-        "A long-living payment needs order lines, and this cart's lines do not add up to the payment amount",
+        "A long-living payment needs order lines, and this cart's or order's lines do not add up to the payment amount",
       )
     }
   }

@@ -45,6 +45,8 @@ import { cartOfSession } from "./cart-lookup"
 import { minimumUserAgeOfCart } from "./minimum-age"
 import { buildCreatePaymentRequest } from "./create-payment"
 import { buildReceipt } from "./receipt"
+import { isAdminRequestGrant } from "./admin-request"
+import { orderReceipt } from "./order-receipt"
 import { MoneyRowService, MovementGuard } from "./guard"
 import {
   isFullyReleased,
@@ -155,13 +157,26 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       const reference = referenceFromSessionId(sessionId, this.options_.referencePrefix)
       const cart = await cartOfSession(sessionId)
       const collectionId = await this.paymentCollectionOf(sessionId)
-      const receipt = cart ? buildReceipt(cart, currency, value) : undefined
+      // A request staff send from the admin (no cart: an order's collection) carries the admin-request grant.
+      const byStaff = input.adminRequest !== undefined
+      if (byStaff && !isAdminRequestGrant(this.returnTokenKey, collectionId, input.adminRequest)) {
+        throw new MedusaError(
+          MedusaError.Types.INVALID_DATA,
+          "adminRequest is not valid for this payment collection",
+        )
+      }
+      const receipt = cart
+        ? buildReceipt(cart, currency, value)
+        : byStaff
+          ? await orderReceipt(collectionId, currency, value)
+          : undefined
       const request = buildCreatePaymentRequest(this.options_, input, {
         reference,
         sessionId,
         currency,
         value,
         cartId: cart?.id,
+        byStaff,
         receipt,
         minimumUserAge: cart ? await minimumUserAgeOfCart(cart.id) : undefined,
       })

@@ -60,6 +60,8 @@ export const StorefrontInput = z.strictObject({
   expiresAt: z.iso.datetime({ offset: true }).optional(),
   /** Express checkout: shipping and address chosen in the app (POST /store/vipps/express sets it). */
   express: ExpressInput.optional(),
+  /** Set only by the plugin's admin routes (see admin-request.ts); a storefront cannot make a valid one. */
+  adminRequest: z.string().max(200).optional(),
 })
 export type StorefrontInput = z.infer<typeof StorefrontInput>
 

@@ -1,0 +1,77 @@
+import { container } from "@medusajs/framework"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { toMinorUnits } from "../../lib/money"
+import type { Currency, Receipt } from "../../lib/vipps/schemas"
+import { buildReceipt, type ReceiptCart } from "./receipt"
+
+const ORDER_FIELDS = [
+  "id",
+  "display_id",
+  "total",
+  "tax_total",
+  "items.id",
+  "items.title",
+  "items.product_title",
+  "items.variant_title",
+  "items.quantity",
+  "items.unit_price",
+  "items.total",
+  "items.tax_total",
+  "items.discount_total",
+  "items.tax_lines.rate",
+  "shipping_methods.id",
+  "shipping_methods.name",
+  "shipping_methods.total",
+  "shipping_methods.tax_total",
+  "shipping_methods.tax_lines.rate",
+]
+
+type ReceiptOrder = ReceiptCart & { display_id?: number | null; tax_total?: string | number | null }
+
+/**
+ * The receipt of a payment request staff send for an order (long-living payments require one): the order's
+ * lines when the request is for the whole order (a draft or phone order), otherwise one line for the
+ * outstanding balance (an order edit that added items), with the order's share of tax.
+ */
+export async function orderReceipt(
+  paymentCollectionId: string | undefined,
+  currency: Currency,
+  amountMinor: number,
+): Promise<Receipt | undefined> {
+  if (!paymentCollectionId) return undefined
+  try {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data: links } = await query.graph({
+      entity: "order_payment_collection",
+      fields: ["order_id"],
+      filters: { payment_collection_id: paymentCollectionId },
+    })
+    const orderId = (links[0] as { order_id?: string } | undefined)?.order_id
+    if (!orderId) return undefined
+    const { data } = await query.graph({ entity: "order", fields: ORDER_FIELDS, filters: { id: orderId } })
+    const order = data[0] as ReceiptOrder | undefined
+    if (!order) return undefined
+    const whole = buildReceipt(order, currency, amountMinor)
+    if (whole) return whole
+    const total = toMinorUnits(String(order.total ?? 0), currency)
+    const tax = toMinorUnits(String(order.tax_total ?? 0), currency)
+    const lineTax = total > 0 ? Math.round((amountMinor * tax) / total) : 0
+    const net = amountMinor - lineTax
+    return {
+      orderLines: [
+        {
+          name: `Balance of order #${order.display_id ?? order.id}`,
+          id: order.id,
+          totalAmount: amountMinor,
+          totalAmountExcludingTax: net,
+          totalTaxAmount: lineTax,
+          taxPercentage: net > 0 ? Math.min(100, Math.round((lineTax * 100) / net)) : 0,
+          isShipping: false,
+        },
+      ],
+      bottomLine: { currency, receiptNumber: order.id.slice(0, 64) },
+    }
+  } catch {
+    return undefined
+  }
+}
