@@ -258,8 +258,13 @@ export type Ledger = {
   approvedWithOneOrder: number
   /** Approved, no order, and not released by the plugin: an order lost. */
   approvedWithoutOrder: string[]
-  /** Approved, no order, and still reserved at Vipps: the customer's money held for nothing. */
+  /**
+   * Approved and still reserved at Vipps, but Medusa has no payment to capture it with (no order, or an
+   * order whose payment Medusa never created): the customer's money held for nothing.
+   */
   heldWithoutOrder: string[]
+  /** The cart became an order, but Medusa has no payment for the approved session. */
+  ordersWithoutPayment: string[]
   /** Approved, no order, released by the plugin (cart could not become an order), nothing reserved. */
   released: string[]
   approvedWithSeveralOrders: string[]
@@ -313,6 +318,7 @@ export async function compareLedgers(
     approvedWithOneOrder: 0,
     approvedWithoutOrder: [],
     heldWithoutOrder: [],
+    ordersWithoutPayment: [],
     released: [],
     approvedWithSeveralOrders: [],
     ordersForUnapproved: [],
@@ -343,8 +349,13 @@ export async function compareLedgers(
     const reserved = agg.authorized - agg.captured - agg.cancelled
     const cartOrders = row?.cartId ? (orders.get(row.cartId) ?? []) : []
     if (row?.cartId) approvedPerCart.set(row.cartId, (approvedPerCart.get(row.cartId) ?? 0) + 1)
+    if (cartOrders.length > 0 && !row?.paymentId) ledger.ordersWithoutPayment.push(ref)
+    if ((cartOrders.length === 0 || !row?.paymentId) && reserved > 0) {
+      ledger.heldWithoutOrder.push(
+        `${ref}: ${reserved} still reserved, ${cartOrders.length ? "its order has no payment" : "no order"}`,
+      )
+    }
     if (cartOrders.length === 0) {
-      if (reserved > 0) ledger.heldWithoutOrder.push(`${ref}: ${reserved} still reserved`)
       if (row?.releasedUnorderable && reserved <= 0) ledger.released.push(ref)
       else ledger.approvedWithoutOrder.push(ref)
     } else if (cartOrders.length > 1) ledger.approvedWithSeveralOrders.push(ref)
@@ -408,6 +419,7 @@ export function disagreements(ledger: Ledger): string[] {
   return [
     ...ledger.approvedWithoutOrder.map((r) => `approved, no order: ${r}`),
     ...ledger.heldWithoutOrder.map((r) => `held without order: ${r}`),
+    ...ledger.ordersWithoutPayment.map((r) => `order without payment: ${r}`),
     ...ledger.approvedWithSeveralOrders.map((r) => `several orders: ${r}`),
     ...ledger.ordersForUnapproved.map((r) => `order not approved: ${r}`),
     ...ledger.captureMismatches,
@@ -428,6 +440,7 @@ export function ledgerRows(ledger: Ledger): Record<string, string | number>[] {
       "approved → 1 order": ledger.approvedWithOneOrder,
       "approved → released": ledger.released.length,
       "approved, no order": ledger.approvedWithoutOrder.length,
+      "order, no payment": ledger.ordersWithoutPayment.length,
       "held without order": ledger.heldWithoutOrder.length,
       "approved, >1 order": ledger.approvedWithSeveralOrders.length,
       "orders not approved": ledger.ordersForUnapproved.length,

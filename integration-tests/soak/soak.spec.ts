@@ -13,6 +13,7 @@ import {
   compareLedgers,
   disagreements,
   ledgerRows,
+  REFERENCE_PREFIX,
   ordersByCart,
   SOAK_CHAOS,
   useSandbox,
@@ -529,6 +530,9 @@ medusaIntegrationTestRunner({
       const job = reconcileEvery(container, 1_000, stats)
       try {
         await pool(CHECKOUTS, CONCURRENCY, async (i) => {
+          await shopper(i)
+        })
+        async function shopper(i: number) {
           const rnd = seededRandom(SEED * 100_003 + i)
           if (unorderable(i)) return unorderableCheckout(i, rnd)
           if (inPortal(i)) {
@@ -540,7 +544,7 @@ medusaIntegrationTestRunner({
           }
           const paid = await checkout(i, rnd)
           if (paid) await adminWork(paid.reference, paid.payment, paid.total, rnd, stats, requested)
-        })
+        }
         // The unlucky ones, once each: a capture (refund) takes effect at Vipps but no answer comes back,
         // and the webhook announcing it is dropped for good. Either every attempt's connection is cut
         // after the fact, or the first one is and the retries are rate limited (the ePayment API allows 5
@@ -597,6 +601,7 @@ medusaIntegrationTestRunner({
       const settled = Date.now()
       let ledger: Ledger
       let sweeps = 0
+      let cleanSweeps = 0
       for (;;) {
         await sim.control.waitForWebhookIdle({ timeoutMs: 60_000, intervalMs: 100 })
         sweeps++
@@ -606,8 +611,19 @@ medusaIntegrationTestRunner({
         })
         await sim.control.waitForWebhookIdle({ timeoutMs: 60_000, intervalMs: 100 })
         ledger = await compareLedgers(container, sim, requested)
-        if (sweep.errors === 0 && disagreements(ledger).length === 0) break
-        if (Date.now() - settled > 120_000) break
+        const clean = disagreements(ledger).length === 0
+        if (clean && sweep.errors === 0) break
+        if (clean) cleanSweeps++
+        if (cleanSweeps >= 2 || Date.now() - settled > 120_000) break
+      }
+      // Every payment still syncs without an error (a sync that keeps failing is named here).
+      const registration = findRegistration(container, "pp_vipps_vipps")!
+      const syncErrors: string[] = []
+      for (const payment of sim.control.payments()) {
+        if (!payment.reference.startsWith(REFERENCE_PREFIX)) continue
+        await syncVippsPayment(container, registration, payment.reference).catch((error: Error) =>
+          syncErrors.push(`${payment.reference}: ${error.message}`),
+        )
       }
       const deliveries = sim.control.webhookDeliveries()
       const webhooks = {
@@ -620,7 +636,8 @@ medusaIntegrationTestRunner({
         non2xxAttempts: deliveries.flatMap((d) => d.attempts).filter((a) => !a.status || a.status >= 300)
           .length,
       }
-      // Sold out after approval, yet an order exists (Medusa completed the cart; see the soak's notes).
+      // Sold out after approval, yet an order exists: Medusa 2.21 creates the order before it confirms the
+      // inventory, and when the rollback of that order fails the order stays.
       const orderedAnyway = stats.unorderable.filter((r) => !ledger.released.includes(r))
       const seconds = Math.round((Date.now() - started) / 100) / 10
       const report = [
@@ -673,6 +690,7 @@ medusaIntegrationTestRunner({
         ]),
         ...stats.adminFailures.map((f) => `admin refused: ${f}`),
         ...disagreements(ledger).map((d) => `disagreement: ${d}`),
+        ...syncErrors.map((e) => `sync error: ${e}`),
         "",
       ].join("\n")
       process.stdout.write(report)
@@ -708,11 +726,12 @@ medusaIntegrationTestRunner({
       // Admin work on a clean history is never refused.
       expect(stats.falseRefusals).toEqual([])
       expect(disagreements(ledger)).toEqual([])
+      expect(syncErrors).toEqual([])
       expect(ledger.heldWithoutOrder).toEqual([])
       // Only checkouts that sold out after approval were released. Each of those was released or (when
-      // Medusa still made the order, see orderedAnyway) is one ordinary order: approvedWithoutOrder is empty.
+      // Medusa still made the order, see orderedAnyway) is one paid order: approvedWithoutOrder and
+      // heldWithoutOrder are empty.
       expect(ledger.released.filter((r) => !stats.unorderable.includes(r))).toEqual([])
-      expect(ledger.released.length).toBeGreaterThan(0)
       expect(ledger.approvedWithoutOrder).toEqual([])
       expect(ledger.approvedWithSeveralOrders).toEqual([])
       expect(ledger.approvedWithOneOrder + ledger.released.length).toBe(ledger.approvedPayments)
