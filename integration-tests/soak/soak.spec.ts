@@ -185,12 +185,12 @@ function reconcileEvery(container: MedusaContainer, intervalMs: number, stats: S
   let timer: NodeJS.Timeout | undefined
   let running: Promise<ReconcileReport> | undefined
   const started = Date.now()
+  const clock = () => new Date(started + 600_000 + (Date.now() - started) * CLOCK_SPEED)
   const run = async () => {
     // The job's clock starts 10 minutes ahead (every session is old enough to be visited) and runs
     // CLOCK_SPEED times faster: its backoff (a minute, doubling) and its hourly visit of approved payments
     // pass within the soak, as they would over a day in a store.
-    const now = new Date(started + 600_000 + (Date.now() - started) * CLOCK_SPEED)
-    running = reconcileVippsPayments(container, { now })
+    running = reconcileVippsPayments(container, { now: clock() })
     const report = await running
     stats.reconcileRuns++
     stats.reconcileOrders += report.outcomes.authorized ?? 0
@@ -208,6 +208,7 @@ function reconcileEvery(container: MedusaContainer, intervalMs: number, stats: S
   tick()
   return {
     run,
+    clock,
     /** Runs `work` while no reconciliation runs (one in flight is waited for). */
     async paused<T>(work: () => Promise<T>): Promise<T> {
       paused++
@@ -601,7 +602,8 @@ medusaIntegrationTestRunner({
       const checkedOut = Date.now()
 
       // Quiesce: let webhook retries finish, then reconcile as the job would over the following hours (two
-      // hours on per sweep, so approved payments, visited hourly, and every waiting session are due) until
+      // hours on the job's clock per sweep, so approved payments, visited hourly, and every waiting session
+      // are due) until
       // a sweep has no errors and Medusa agrees with Vipps, or the deadline passes (the assertions say what
       // is left).
       const settled = Date.now()
@@ -612,7 +614,7 @@ medusaIntegrationTestRunner({
         await sim.control.waitForWebhookIdle({ timeoutMs: 60_000, intervalMs: 100 })
         sweeps++
         const sweep = await reconcileVippsPayments(container, {
-          now: new Date(Date.now() + sweeps * 2 * HOUR),
+          now: new Date(job.clock().getTime() + sweeps * 2 * HOUR),
           batchSize: 10_000,
         })
         await sim.control.waitForWebhookIdle({ timeoutMs: 60_000, intervalMs: 100 })
