@@ -23,6 +23,7 @@ function option(name: string): string | undefined {
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
 type CheckoutResult = {
+  route?: "inbox" | "sync"
   machine: Machine
   shoppers: number
   rounds: number
@@ -31,6 +32,10 @@ type CheckoutResult = {
   checkoutsPerSecond: number
   approvalToPaidOrderMs: Record<"p50" | "p95" | "p99" | "mean", number>
   approvalToWebhookAnsweredMs: Record<"p50" | "p95" | "p99" | "mean", number>
+  /** Answer time of every AUTHORIZED delivery attempt (a timed-out attempt counts its 10 s). */
+  webhookAnswerMs?: Record<"p50" | "p95" | "p99" | "mean" | "max" | "attempts", number>
+  /** The same phases against the synchronous route the inbox replaced (reproduced by the bench). */
+  synchronousRoute?: CheckoutResult
   epaymentCallsPerCheckout: Record<string, number>
   getPaymentsPerCheckout: Record<string, number>
   tokenRequests: number
@@ -61,28 +66,48 @@ type WebhookResult = {
 export function medusaTables(checkout?: CheckoutResult, webhook?: WebhookResult): string {
   const parts: string[] = []
   if (checkout) {
-    const calls = Object.entries(checkout.epaymentCallsPerCheckout)
-      .filter(([op]) => op !== "total")
-      .map(([op, n]) => `${op} ${n}`)
-      .join(", ")
+    const routes = [checkout, ...(checkout.synchronousRoute ? [checkout.synchronousRoute] : [])]
+    const label = (c: CheckoutResult) =>
+      c.route === "sync" ? "synchronous (answers after the sync; before)" : "inbox (this plugin)"
+    const answer = (c: CheckoutResult) =>
+      c.webhookAnswerMs ? `${c.webhookAnswerMs.p50} / ${c.webhookAnswerMs.p99}` : "–"
     parts.push(
-      table([
-        {
-          shoppers: checkout.shoppers,
-          checkouts: checkout.checkouts,
-          "wall s": checkout.wallSeconds,
-          "checkouts/s": checkout.checkoutsPerSecond,
-          "approval→paid order p50/p95/p99 ms": `${checkout.approvalToPaidOrderMs.p50} / ${checkout.approvalToPaidOrderMs.p95} / ${checkout.approvalToPaidOrderMs.p99}`,
-          "approval→webhook 200 p50/p95/p99 ms": `${checkout.approvalToWebhookAnsweredMs.p50} / ${checkout.approvalToWebhookAnsweredMs.p95} / ${checkout.approvalToWebhookAnsweredMs.p99}`,
-          "ePayment calls/checkout": `${checkout.epaymentCallsPerCheckout.total} (${calls})`,
-          "checkouts by GET count": Object.entries(checkout.getPaymentsPerCheckout)
-            .map(([gets, n]) => `${gets}×GET: ${n}`)
-            .join(", "),
-          "token requests": checkout.tokenRequests,
-          "webhook deliveries / attempts / timed out (10 s)": `${checkout.webhookAttempts.deliveries} / ${checkout.webhookAttempts.attempts} / ${checkout.webhookAttempts.timedOut}`,
-          "lost / duplicate orders": `${checkout.lost.length} / ${checkout.duplicates.length}`,
-        },
-      ]),
+      table(
+        routes.map((c) => ({
+          "webhook route": label(c),
+          "webhook answer p50 / p99 ms": answer(c),
+          "AUTHORIZED attempts / timed out (10 s)": `${c.webhookAnswerMs?.attempts ?? "–"} / ${c.webhookAttempts.timedOut}`,
+          "checkouts/s": c.checkoutsPerSecond,
+          "approval→paid order p50 / p95 ms": `${c.approvalToPaidOrderMs.p50} / ${c.approvalToPaidOrderMs.p95}`,
+          "ePayment calls/checkout": c.epaymentCallsPerCheckout.total,
+        })),
+      ),
+    )
+    parts.push(
+      table(
+        routes.map((c) => {
+          const calls = Object.entries(c.epaymentCallsPerCheckout)
+            .filter(([op]) => op !== "total")
+            .map(([op, n]) => `${op} ${n}`)
+            .join(", ")
+          return {
+            route: c.route ?? "inbox",
+            shoppers: c.shoppers,
+            checkouts: c.checkouts,
+            "wall s": c.wallSeconds,
+            "checkouts/s": c.checkoutsPerSecond,
+            "approval→paid order p50/p95/p99 ms": `${c.approvalToPaidOrderMs.p50} / ${c.approvalToPaidOrderMs.p95} / ${c.approvalToPaidOrderMs.p99}`,
+            "approval→webhook 200 p50/p95/p99 ms": `${c.approvalToWebhookAnsweredMs.p50} / ${c.approvalToWebhookAnsweredMs.p95} / ${c.approvalToWebhookAnsweredMs.p99}`,
+            "ePayment calls/checkout": `${c.epaymentCallsPerCheckout.total} (${calls})`,
+            "checkouts by GET count": Object.entries(c.getPaymentsPerCheckout)
+              .map(([gets, n]) => `${gets}×GET: ${n}`)
+              .join(", "),
+            "token requests": c.tokenRequests,
+            "webhook deliveries / attempts / timed out (10 s)": `${c.webhookAttempts.deliveries} / ${c.webhookAttempts.attempts} / ${c.webhookAttempts.timedOut}`,
+            "lost / duplicate orders": `${c.lost.length} / ${c.duplicates.length}`,
+          }
+        }),
+      ),
     )
   }
   if (webhook) {
