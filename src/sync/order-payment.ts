@@ -2,6 +2,7 @@ import type { BigNumberInput, IPaymentModuleService, MedusaContainer } from "@me
 import { Modules, PaymentActions } from "@medusajs/framework/utils"
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { addOrderTransactionStep, processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { orderOfCart } from "./links"
 
 type CaptureTransaction = {
   order_id: string
@@ -39,14 +40,45 @@ export async function authorizeOrderPayment(
   await processPaymentWorkflow(container).run({
     input: { action: PaymentActions.AUTHORIZED, data: { session_id: input.sessionId, amount: input.amount } },
   })
-  if (!input.orderId) return
+  if (input.orderId) await recordCaptureTransactions(container, input.sessionId, input.orderId)
+}
+
+/**
+ * Authorizes the session of a cart's payment collection for the order that cart already became (Medusa
+ * created the order, then failed to authorize). Runs under the cart's lock, the one Medusa's cart
+ * completion takes, so a completion still in flight finishes first; the module's authorization is a no-op
+ * for a session that has its payment by then.
+ */
+export async function authorizeForOrderOfCart(
+  container: MedusaContainer,
+  cartId: string,
+  sessionId: string,
+  orderId: string,
+): Promise<void> {
+  const locking = container.resolve(Modules.LOCKING)
+  const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  await locking.execute(
+    cartId,
+    async () => {
+      // A completion that failed after all has rolled its order back: nothing to authorize for.
+      if ((await orderOfCart(container, cartId)) !== orderId) return
+      const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
+      if (session && !session.payment) await paymentModule.authorizePaymentSession(sessionId, {})
+    },
+    { timeout: 30, expire: 120 },
+  )
+  await recordCaptureTransactions(container, sessionId, orderId)
+}
+
+/** The order transactions of the session's captures (those made at authorization with autoCapture). */
+async function recordCaptureTransactions(container: MedusaContainer, sessionId: string, orderId: string) {
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const [payment] = await paymentModule.listPayments(
-    { payment_session_id: input.sessionId },
+    { payment_session_id: sessionId },
     { relations: ["captures"] },
   )
   const transactions = (payment?.captures ?? []).map((capture) => ({
-    order_id: input.orderId as string,
+    order_id: orderId,
     amount: capture.amount as BigNumberInput,
     currency_code: payment.currency_code,
     reference: "capture" as const,

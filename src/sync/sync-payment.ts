@@ -17,7 +17,7 @@ import { isVippsSessionData } from "../providers/vipps/session-data"
 import { cartOfCollection, orderOfCollection } from "./links"
 import { withReferenceLock } from "./lock"
 import { fillExpressCart } from "./express"
-import { authorizeOrderPayment } from "./order-payment"
+import { authorizeForOrderOfCart, authorizeOrderPayment } from "./order-payment"
 import { fillCartFromProfile } from "./profile"
 import { recordMovements } from "./record-movements"
 import {
@@ -130,7 +130,12 @@ async function syncLocked(
     await fillCartFromProfile(container, registration, cartId, vipps)
   }
   try {
-    if (cartId) {
+    if (cartId && orderId) {
+      // Medusa links the order before it authorizes the session; when that authorization failed, the order
+      // stays without a payment and completing the cart again returns it unchanged. Vipps holds the money:
+      // authorize this session for that order, under the cart lock Medusa's completion takes.
+      await authorizeForOrderOfCart(container, cartId, session.id, orderId)
+    } else if (cartId) {
       await fillExpressCart(container, session, cartId, vipps)
       await completeCartWorkflow(container).run({ input: { id: cartId } })
     } else {
