@@ -1,5 +1,5 @@
 import type { BigNumberInput, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { Modules, PaymentActions } from "@medusajs/framework/utils"
+import { MedusaError, Modules, PaymentActions } from "@medusajs/framework/utils"
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { addOrderTransactionStep, processPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { orderOfCart } from "./links"
@@ -63,7 +63,17 @@ export async function authorizeForOrderOfCart(
       // A completion that failed after all has rolled its order back: nothing to authorize for.
       if ((await orderOfCart(container, cartId)) !== orderId) return
       const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
-      if (session && !session.payment) await paymentModule.authorizePaymentSession(sessionId, {})
+      if (!session || session.payment) return
+      // The order paid with another session (another method, another registration): this approval is a
+      // second payment for the same order, to be released, never added.
+      const [collection] = await paymentModule.listPaymentCollections(
+        { id: session.payment_collection_id },
+        { relations: ["payments"] },
+      )
+      if ((collection?.payments ?? []).some((payment) => !payment.canceled_at)) {
+        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "the order is already paid with another payment")
+      }
+      await paymentModule.authorizePaymentSession(sessionId, {})
     },
     { timeout: 30, expire: 120 },
   )
