@@ -275,6 +275,20 @@ medusaIntegrationTestRunner({
       )
     })
 
+    it("7. a refund in the portal after the rest was released there is recorded, not flagged", async () => {
+      const { reference, orderId, paymentId } = await paidOrder()
+      await api.post(`/admin/payments/${paymentId}/capture`, { amount: 300 }, admin)
+      sim.current.control.cancel(reference)
+      await eventually(async () => !!(await orderPayment(orderId)).canceled_at)
+      sim.current.control.refund(reference, 20000)
+      const payment = await eventually(async () => {
+        const p = await orderPayment(orderId)
+        return p.refunds.length === 1 && p
+      })
+      expect(sum(payment.refunds)).toBe(200)
+      expect((await attention()).flagged.filter((f) => f.reference === reference)).toEqual([])
+    })
+
     it("answers a webhook before the work is done: the order follows from the inbox", async () => {
       const { cart, reference } = await startPayment()
       sim.current.control.addLatency("getPayment", 1500, { times: 2 })

@@ -42,7 +42,7 @@ export function medusaTotals(payment: PaymentRow, currency: string) {
  * rows lack (made in the business portal, or one of ours whose answer was lost) becomes a Medusa row
  * through Medusa's own workflows, with its order transaction and event. Nothing is sent to Vipps again:
  * captures are recorded as already captured, refunds carry a marker the provider checks against Vipps.
- * A movement on a payment Medusa already canceled cannot be recorded: it is flagged for staff.
+ * A capture on a payment Medusa already canceled cannot be recorded: it is flagged for staff.
  */
 export async function recordMovements(
   container: MedusaContainer,
@@ -63,10 +63,9 @@ export async function recordMovements(
   const medusa = medusaTotals(payment, currency)
   const recorded: string[] = []
 
-  if (
-    payment.canceled_at &&
-    (capturedAmount.value > medusa.captured || refundedAmount.value > medusa.refunded)
-  ) {
+  // A canceled payment can still be refunded (Medusa allows it) but never captured again: a capture Vipps
+  // holds beyond Medusa's is money taken for a payment Medusa gave up on.
+  if (payment.canceled_at && capturedAmount.value > medusa.captured) {
     if (payment.payment_session) {
       await flagForStaff(container, payment.payment_session, {
         reason: "movement_after_cancel",
