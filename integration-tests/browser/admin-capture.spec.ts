@@ -1,21 +1,9 @@
-import crypto from "node:crypto"
-import fs from "node:fs"
-import os from "node:os"
 import path from "node:path"
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core"
-import { type Json, approveOnLandingPage, ok } from "../../scripts/demo/http"
-import { seedDemoDatabase } from "../../scripts/demo/seed-command"
-import type { DemoStore } from "../../scripts/demo/seed-store"
-import { simulatorCredentials, startDemoSimulator } from "../../scripts/demo/simulator"
-import { freePort } from "../../scripts/lib/free-port"
-import {
-  type MedusaOnFreshDatabase,
-  REPOSITORY_ROOT,
-  startMedusaOnFreshDatabase,
-} from "../../scripts/lib/medusa-process"
-import type { RunningSimulator } from "../../src/simulator"
+import type { Locator, Page } from "playwright-core"
+import { type Json, ok } from "../../scripts/demo/http"
 import { poll } from "../helpers/poll"
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "./chromium"
+import { BROWSER_ARTIFACTS, useAdminDashboard } from "./admin-dashboard"
+import { ensureChromium } from "./chromium"
 
 /**
  * A merchant in the real admin dashboard (Medusa started with `medusa start` and the dashboard in
@@ -26,7 +14,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "./chromium"
 
 jest.setTimeout(240_000)
 
-const ARTIFACTS = path.join(__dirname, "artifacts")
 const PROVIDER_ID = "pp_vipps_vipps"
 const unavailable = ensureChromium()
 
@@ -39,122 +26,18 @@ if (unavailable) {
   })
 } else {
   describe("admin dashboard in a real browser", () => {
-    const admin = { email: "merchant@demo.local", password: crypto.randomBytes(12).toString("base64url") }
-    let sim: RunningSimulator
-    let medusa: MedusaOnFreshDatabase
-    let store: DemoStore
-    let context: BrowserContext
-    let profile: string
-    let auth: { authorization: string }
-
-    beforeAll(async () => {
-      const port = await freePort()
-      const started = await startDemoSimulator(await freePort(), `http://localhost:${port}`)
-      sim = started.sim
-      // Medusa's logs of the last run (migrate, seed, server) stay here for a look after a failure.
-      const logDir = path.join(REPOSITORY_ROOT, ".tmp", "browser-admin")
-      fs.rmSync(logDir, { recursive: true, force: true })
-      medusa = await startMedusaOnFreshDatabase({
-        port,
-        logDir,
-        env: {
-          ...process.env,
-          // The dashboard is served by Vite's development server in this mode: no separate admin build.
-          NODE_ENV: "development",
-          ...simulatorCredentials(sim, started.webhookSecret),
-          MEDUSA_ADMIN_DISABLED: "false",
-          // The dashboard keeps a JWT instead of a cookie session; the widget's SDK client must follow.
-          ADMIN_AUTH_TYPE: "jwt",
-          ADMIN_CORS: `http://localhost:${port}`,
-          AUTH_CORS: `http://localhost:${port}`,
-          MEDUSA_DISABLE_TELEMETRY: "true",
-          JWT_SECRET: crypto.randomBytes(24).toString("hex"),
-          COOKIE_SECRET: crypto.randomBytes(24).toString("hex"),
-        },
-        beforeStart: async ({ env }) => {
-          store = await seedDemoDatabase(env, logDir, admin)
-        },
-      })
-      const { token } = await ok(`${medusa.url}/auth/user/emailpass`, { body: admin })
-      auth = { authorization: `Bearer ${token}` }
-      profile = fs.mkdtempSync(path.join(os.tmpdir(), "vipps-chromium-"))
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM_PATH,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1440, height: 1100 },
-      })
-      fs.mkdirSync(ARTIFACTS, { recursive: true })
-    }, 420_000)
-
-    afterAll(async () => {
-      await context?.close()
-      if (profile) fs.rmSync(profile, { recursive: true, force: true })
-      await medusa?.stop()
-      await sim?.stop()
-    })
-
-    /** A shopper's checkout over the store API, approved on the landing page: an order with a reservation. */
-    async function placeOrder(): Promise<{ orderId: string; paymentId: string; reference: string }> {
-      const shop = { "x-publishable-api-key": store.publishableKey }
-      const { cart } = await ok(`${medusa.url}/store/carts`, {
-        headers: shop,
-        body: {
-          region_id: store.regionId,
-          email: "shopper@example.com",
-          items: [{ variant_id: store.variantId, quantity: 2 }],
-          shipping_address: {
-            first_name: "Kari",
-            last_name: "Nordmann",
-            address_1: "Karl Johans gate 1",
-            postal_code: "0154",
-            city: "Oslo",
-            country_code: store.countryCode,
-          },
-        },
-      })
-      await ok(`${medusa.url}/store/carts/${cart.id}/shipping-methods`, {
-        headers: shop,
-        body: { option_id: store.shippingOptionId },
-      })
-      const { payment_collection } = await ok(`${medusa.url}/store/payment-collections`, {
-        headers: shop,
-        body: { cart_id: cart.id },
-      })
-      const { payment_collection: withSession } = await ok(
-        `${medusa.url}/store/payment-collections/${payment_collection.id}/payment-sessions`,
-        { headers: shop, body: { provider_id: PROVIDER_ID, data: { cart_id: cart.id } } },
-      )
-      const session = withSession.payment_sessions.find((s: Json) => s.provider_id === PROVIDER_ID)
-      await approveOnLandingPage(session.data.redirectUrl)
-      // Idempotent: returns the order the webhook may already have created.
-      const completed = await ok(`${medusa.url}/store/carts/${cart.id}/complete`, { headers: shop, body: {} })
-      expect(completed.type).toBe("order")
-      const { order } = await ok(
-        `${medusa.url}/admin/orders/${completed.order.id}?fields=id,*payment_collections.payments`,
-        { headers: auth },
-      )
-      const payment = order.payment_collections[0].payments[0]
-      return { orderId: order.id, paymentId: payment.id, reference: session.data.reference }
-    }
-
-    async function logIn(page: Page) {
-      await page.fill('input[name="email"]', admin.email)
-      await page.fill('input[name="password"]', admin.password)
-      await page.click('button[type="submit"]')
-      await page.waitForURL((url) => !url.pathname.includes("/login"), { timeout: 60_000 })
-    }
+    const dash = useAdminDashboard("admin")
 
     /** The order's page; logs in first when the dashboard asks for it. */
     async function openOrder(page: Page, orderId: string) {
       // The first load compiles the dashboard (development mode): wait for the page, not for "load".
-      await page.goto(`${medusa.url}/app/orders/${orderId}`, { waitUntil: "commit", timeout: 180_000 })
+      await page.goto(`${dash.medusa.url}/app/orders/${orderId}`, { waitUntil: "commit", timeout: 180_000 })
       const widget = page.getByTestId("vipps-payment-widget")
       const login = page.locator('input[name="email"]')
       await widget.or(login).first().waitFor({ timeout: 180_000 })
       if (await login.isVisible()) {
-        await logIn(page)
-        await page.goto(`${medusa.url}/app/orders/${orderId}`, { waitUntil: "commit", timeout: 180_000 })
+        await dash.logIn(page)
+        await page.goto(`${dash.medusa.url}/app/orders/${orderId}`, { waitUntil: "commit", timeout: 180_000 })
         await widget.waitFor({ timeout: 180_000 })
       }
     }
@@ -169,19 +52,19 @@ if (unavailable) {
 
     async function medusaOrder(orderId: string) {
       const { order } = await ok(
-        `${medusa.url}/admin/orders/${orderId}?fields=id,payment_status,*payment_collections.payments.captures`,
-        { headers: auth },
+        `${dash.medusa.url}/admin/orders/${orderId}?fields=id,payment_status,*payment_collections.payments.captures`,
+        { headers: dash.auth },
       )
       const captures = order.payment_collections[0].payments[0].captures as Json[]
       return { status: order.payment_status as string, captured: captures.map((c) => Number(c.amount)) }
     }
 
     it("captures part of the payment from the widget, then the rest, and Medusa's payment section agrees", async () => {
-      const { orderId, reference } = await placeOrder()
-      const total = sim.control.getPayment(reference)!.amount.value
+      const { orderId, reference } = await dash.placeOrder()
+      const total = dash.sim.control.getPayment(reference)!.amount.value
       expect(total).toBe(54800)
 
-      const page = await context.newPage()
+      const page = await dash.context.newPage()
       const pageErrors: string[] = []
       page.on("pageerror", (error) => pageErrors.push(error.message))
       await openOrder(page, orderId)
@@ -199,7 +82,7 @@ if (unavailable) {
       expect(await page.getByTestId("vipps-api-state").innerText()).toMatch(/AUTHORIZED/)
       // Prefilled with what is left to capture.
       expect(await amount.inputValue()).toBe("548.00")
-      await widget.screenshot({ path: path.join(ARTIFACTS, "admin-0-reserved.png") })
+      await widget.screenshot({ path: path.join(BROWSER_ARTIFACTS, "admin-0-reserved.png") })
 
       // More than is reserved is refused in the widget: nothing is sent.
       await amount.fill("600")
@@ -212,31 +95,34 @@ if (unavailable) {
       await showsText(status, "Partly captured")
       await showsText(medusaPaymentsHeader(page), "Payments\\s*Partially captured")
       await poll("the prefilled rest", async () => (await amount.inputValue()) === "348.00", 15_000)
-      const partly = sim.control.getPayment(reference)!
+      const partly = dash.sim.control.getPayment(reference)!
       expect(partly.aggregate.captured).toBe(20000)
       expect(partly.events.filter((e) => e.name === "CAPTURED")).toHaveLength(1)
       expect(await medusaOrder(orderId)).toEqual({ status: "partially_captured", captured: [200] })
-      await page.screenshot({ path: path.join(ARTIFACTS, "admin-1-partly-captured.png"), fullPage: true })
+      await page.screenshot({
+        path: path.join(BROWSER_ARTIFACTS, "admin-1-partly-captured.png"),
+        fullPage: true,
+      })
 
       // The rest.
       await page.getByTestId("vipps-capture-rest").click()
       await showsText(status, "Captured")
       await showsText(medusaPaymentsHeader(page), "Payments\\s*Captured")
-      expect(sim.control.getPayment(reference)!.aggregate.captured).toBe(54800)
+      expect(dash.sim.control.getPayment(reference)!.aggregate.captured).toBe(54800)
       expect(await medusaOrder(orderId)).toEqual({ status: "captured", captured: [200, 348] })
       // Nothing left to capture or release: the actions are gone, and so is Medusa's own capture button.
       expect(await page.getByTestId("vipps-payment-actions").count()).toBe(0)
       expect(await page.getByRole("button", { name: "Capture payment" }).count()).toBe(0)
-      await page.screenshot({ path: path.join(ARTIFACTS, "admin-2-captured.png"), fullPage: true })
-      await widget.screenshot({ path: path.join(ARTIFACTS, "admin-2-captured-widget.png") })
+      await page.screenshot({ path: path.join(BROWSER_ARTIFACTS, "admin-2-captured.png"), fullPage: true })
+      await widget.screenshot({ path: path.join(BROWSER_ARTIFACTS, "admin-2-captured-widget.png") })
 
       expect(pageErrors).toEqual([])
       await page.close()
     })
 
     it("releases a reservation from the widget after the merchant confirms, and Medusa cancels the payment", async () => {
-      const { orderId, reference } = await placeOrder()
-      const page = await context.newPage()
+      const { orderId, reference } = await dash.placeOrder()
+      const page = await dash.context.newPage()
       const pageErrors: string[] = []
       page.on("pageerror", (error) => pageErrors.push(error.message))
       await openOrder(page, orderId)
@@ -246,12 +132,15 @@ if (unavailable) {
       // The prompt's "Keep it" changes nothing.
       await page.getByTestId("vipps-release").click()
       await page.getByRole("button", { name: "Keep it" }).click()
-      expect(sim.control.getPayment(reference)!.aggregate.cancelled).toBe(0)
+      expect(dash.sim.control.getPayment(reference)!.aggregate.cancelled).toBe(0)
 
       await page.getByTestId("vipps-release").click()
       await page.getByRole("button", { name: "Release", exact: true }).click()
       await showsText(status, "Released")
-      expect(sim.control.getPayment(reference)!.aggregate).toMatchObject({ cancelled: 54800, captured: 0 })
+      expect(dash.sim.control.getPayment(reference)!.aggregate).toMatchObject({
+        cancelled: 54800,
+        captured: 0,
+      })
       // Medusa's own payment row agrees: cancelled, nothing left to capture.
       await page
         .getByRole("heading", { name: "Payments", exact: true })
@@ -261,15 +150,18 @@ if (unavailable) {
         .waitFor({ timeout: 30_000 })
       expect(await page.getByTestId("vipps-payment-actions").count()).toBe(0)
       expect(await page.getByRole("button", { name: "Capture payment" }).count()).toBe(0)
-      await page.screenshot({ path: path.join(ARTIFACTS, "admin-3-released.png"), fullPage: true })
+      await page.screenshot({ path: path.join(BROWSER_ARTIFACTS, "admin-3-released.png"), fullPage: true })
       expect(pageErrors).toEqual([])
       await page.close()
     })
 
     it("refunds part of a partly captured payment from the widget, which Medusa's payment section cannot", async () => {
-      const { orderId, paymentId, reference } = await placeOrder()
-      await ok(`${medusa.url}/admin/payments/${paymentId}/capture`, { headers: auth, body: { amount: 200 } })
-      const page = await context.newPage()
+      const { orderId, paymentId, reference } = await dash.placeOrder()
+      await ok(`${dash.medusa.url}/admin/payments/${paymentId}/capture`, {
+        headers: dash.auth,
+        body: { amount: 200 },
+      })
+      const page = await dash.context.newPage()
       const pageErrors: string[] = []
       page.on("pageerror", (error) => pageErrors.push(error.message))
       await openOrder(page, orderId)
@@ -282,7 +174,10 @@ if (unavailable) {
       await page.getByTestId("vipps-refund").click()
       await page.getByRole("button", { name: "Refund", exact: true }).click()
       await showsText(status, "Partly refunded")
-      expect(sim.control.getPayment(reference)!.aggregate).toMatchObject({ captured: 20000, refunded: 5000 })
+      expect(dash.sim.control.getPayment(reference)!.aggregate).toMatchObject({
+        captured: 20000,
+        refunded: 5000,
+      })
       // Medusa recorded the refund: its payment section lists it.
       await page.getByText("- kr 50.00").first().waitFor({ timeout: 30_000 })
       await poll(
@@ -290,63 +185,71 @@ if (unavailable) {
         async () => (await amount.inputValue()) === "150.00",
         15_000,
       )
-      await page.screenshot({ path: path.join(ARTIFACTS, "admin-4-partly-refunded.png"), fullPage: true })
+      await page.screenshot({
+        path: path.join(BROWSER_ARTIFACTS, "admin-4-partly-refunded.png"),
+        fullPage: true,
+      })
       expect(pageErrors).toEqual([])
       await page.close()
     })
 
     it("lists a payment released after its order failed on the Vipps MobilePay page", async () => {
-      const shop = { "x-publishable-api-key": store.publishableKey }
-      const { cart } = await ok(`${medusa.url}/store/carts`, {
+      const shop = { "x-publishable-api-key": dash.store.publishableKey }
+      const { cart } = await ok(`${dash.medusa.url}/store/carts`, {
         headers: shop,
         body: {
-          region_id: store.regionId,
+          region_id: dash.store.regionId,
           email: "late@example.com",
-          items: [{ variant_id: store.variantId, quantity: 1 }],
+          items: [{ variant_id: dash.store.variantId, quantity: 1 }],
         },
       })
-      const { payment_collection } = await ok(`${medusa.url}/store/payment-collections`, {
+      const { payment_collection } = await ok(`${dash.medusa.url}/store/payment-collections`, {
         headers: shop,
         body: { cart_id: cart.id },
       })
       const { payment_collection: withSession } = await ok(
-        `${medusa.url}/store/payment-collections/${payment_collection.id}/payment-sessions`,
+        `${dash.medusa.url}/store/payment-collections/${payment_collection.id}/payment-sessions`,
         { headers: shop, body: { provider_id: PROVIDER_ID, data: { cart_id: cart.id } } },
       )
       const reference = withSession.payment_sessions.find((s: Json) => s.provider_id === PROVIDER_ID).data
         .reference as string
       // The last one sold while the shopper was in the app: the cart can no longer become an order.
-      const { products } = await ok(`${medusa.url}/admin/products?fields=id,variants.id`, { headers: auth })
-      const product = products.find((p: Json) => p.variants.some((v: Json) => v.id === store.variantId))
-      const variantUrl = `${medusa.url}/admin/products/${product.id}/variants/${store.variantId}`
-      await ok(variantUrl, { headers: auth, body: { manage_inventory: true } })
+      const { products } = await ok(`${dash.medusa.url}/admin/products?fields=id,variants.id`, {
+        headers: dash.auth,
+      })
+      const product = products.find((p: Json) => p.variants.some((v: Json) => v.id === dash.store.variantId))
+      const variantUrl = `${dash.medusa.url}/admin/products/${product.id}/variants/${dash.store.variantId}`
+      await ok(variantUrl, { headers: dash.auth, body: { manage_inventory: true } })
       try {
-        sim.control.approve(reference)
+        dash.sim.control.approve(reference)
         await poll(
           "the release at Vipps",
-          async () => sim.control.getPayment(reference)!.aggregate.cancelled > 0,
+          async () => dash.sim.control.getPayment(reference)!.aggregate.cancelled > 0,
           60_000,
         )
 
-        const page = await context.newPage()
+        const page = await dash.context.newPage()
         const pageErrors: string[] = []
         page.on("pageerror", (error) => pageErrors.push(error.message))
         // The first load may compile the dashboard (development mode).
-        await page.goto(`${medusa.url}/app/vipps-mobilepay`, { timeout: 180_000 })
+        await page.goto(`${dash.medusa.url}/app/vipps-mobilepay`, { timeout: 180_000 })
         const login = page.locator('input[name="email"]')
         const heading = page.getByText("Vipps MobilePay: needs attention")
         await heading.or(login).first().waitFor({ timeout: 180_000 })
         if (await login.isVisible()) {
-          await logIn(page)
-          await page.goto(`${medusa.url}/app/vipps-mobilepay`)
+          await dash.logIn(page)
+          await page.goto(`${dash.medusa.url}/app/vipps-mobilepay`)
         }
         await page.getByText(reference).waitFor({ timeout: 30_000 })
         await page.getByText("Released: order failed").first().waitFor({ timeout: 30_000 })
-        await page.screenshot({ path: path.join(ARTIFACTS, "admin-5-needs-attention.png"), fullPage: true })
+        await page.screenshot({
+          path: path.join(BROWSER_ARTIFACTS, "admin-5-needs-attention.png"),
+          fullPage: true,
+        })
         expect(pageErrors).toEqual([])
         await page.close()
       } finally {
-        await ok(variantUrl, { headers: auth, body: { manage_inventory: false } })
+        await ok(variantUrl, { headers: dash.auth, body: { manage_inventory: false } })
       }
     })
   })
