@@ -5,7 +5,7 @@ import { fromMinorUnits, toMinorUnits } from "../lib/money"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import { RECORDED_FROM_VIPPS, RECORDED_NOTE } from "../providers/vipps/guard"
 import { remainingToCapture, withPayment } from "../providers/vipps/payment-state"
-import { isVippsSessionData } from "../providers/vipps/session-data"
+import { isVippsSessionData, type VippsSessionData } from "../providers/vipps/session-data"
 import { flagForStaff, type SessionRow } from "./attention"
 
 type Row = { amount: unknown }
@@ -128,11 +128,21 @@ export async function recordMovements(
     }
   }
 
-  if (isVippsSessionData(payment.data)) {
+  // Written only when Vipps' state or amounts changed: most visits (hourly reads, duplicate webhooks) find none.
+  const data = isVippsSessionData(payment.data) ? withPayment(payment.data, vipps) : undefined
+  if (data && isVippsSessionData(payment.data) && changedAtVipps(payment.data, data)) {
     // The module stores `data` as given; its DTO type just does not list it.
-    await paymentModule.updatePayment({ id: paymentId, data: withPayment(payment.data, vipps) } as Parameters<
+    await paymentModule.updatePayment({ id: paymentId, data } as Parameters<
       IPaymentModuleService["updatePayment"]
     >[0])
   }
   return recorded
+}
+
+/** Whether what Vipps says of a payment differs from what Medusa stored (jsonb keeps no key order: compare values). */
+function changedAtVipps(stored: VippsSessionData, read: VippsSessionData): boolean {
+  const fields = ["state", "pspReference", "captureGuaranteedUntil", "failureReason"] as const
+  if (fields.some((field) => stored[field] !== read[field])) return true
+  const amounts = ["authorizedAmount", "capturedAmount", "refundedAmount", "cancelledAmount"] as const
+  return amounts.some((amount) => stored.aggregate?.[amount]?.value !== read.aggregate?.[amount]?.value)
 }

@@ -1,26 +1,6 @@
 import { container } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import type { ReceiptCart } from "./receipt"
-
-const CART_FIELDS = [
-  "id",
-  "total",
-  "items.id",
-  "items.title",
-  "items.product_title",
-  "items.variant_title",
-  "items.quantity",
-  "items.unit_price",
-  "items.total",
-  "items.tax_total",
-  "items.discount_total",
-  "items.tax_lines.rate",
-  "shipping_methods.id",
-  "shipping_methods.name",
-  "shipping_methods.total",
-  "shipping_methods.tax_total",
-  "shipping_methods.tax_lines.rate",
-]
+import { RECEIPT_FIELDS, type ReceiptCart } from "./receipt"
 
 /**
  * The cart a payment session pays for, read through the app's Query (the provider itself lives in the
@@ -47,7 +27,7 @@ export async function cartOfSession(sessionId: string): Promise<ReceiptCart | un
     if (!cartId) return undefined
     const { data: carts } = await query.graph({
       entity: "cart",
-      fields: CART_FIELDS,
+      fields: RECEIPT_FIELDS,
       filters: { id: cartId },
     })
     return carts[0] as ReceiptCart | undefined

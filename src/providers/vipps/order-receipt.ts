@@ -2,29 +2,9 @@ import { container } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits } from "../../lib/money"
 import type { Currency, Receipt } from "../../lib/vipps/schemas"
-import { buildReceipt, type ReceiptCart } from "./receipt"
+import { buildReceipt, RECEIPT_FIELDS, type ReceiptCart } from "./receipt"
 
-const ORDER_FIELDS = [
-  "id",
-  "display_id",
-  "total",
-  "tax_total",
-  "items.id",
-  "items.title",
-  "items.product_title",
-  "items.variant_title",
-  "items.quantity",
-  "items.unit_price",
-  "items.total",
-  "items.tax_total",
-  "items.discount_total",
-  "items.tax_lines.rate",
-  "shipping_methods.id",
-  "shipping_methods.name",
-  "shipping_methods.total",
-  "shipping_methods.tax_total",
-  "shipping_methods.tax_lines.rate",
-]
+const ORDER_FIELDS = [...RECEIPT_FIELDS, "display_id", "tax_total"]
 
 type ReceiptOrder = ReceiptCart & { display_id?: number | null; tax_total?: string | number | null }
 

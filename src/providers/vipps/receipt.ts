@@ -79,3 +79,24 @@ export function buildReceipt(
   if (lines.length === 0 || sum !== amountMinor) return undefined
   return { orderLines: lines, bottomLine: { currency, receiptNumber: cart.id.slice(0, 64) } }
 }
+
+/** What `buildReceipt` reads of a cart or an order, as Query fields. */
+export const RECEIPT_FIELDS = [
+  "id",
+  "total",
+  "items.id",
+  "items.title",
+  "items.product_title",
+  "items.variant_title",
+  "items.quantity",
+  "items.unit_price",
+  "items.total",
+  "items.tax_total",
+  "items.discount_total",
+  "items.tax_lines.rate",
+  "shipping_methods.id",
+  "shipping_methods.name",
+  "shipping_methods.total",
+  "shipping_methods.tax_total",
+  "shipping_methods.tax_lines.rate",
+]
