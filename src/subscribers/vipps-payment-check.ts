@@ -4,7 +4,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { PAYMENT_CHECK_EVENT, type PaymentCheck } from "../providers/vipps/events"
 import { findRegistration } from "../providers/vipps/registration"
 import { findReferenceOwner } from "../sync/find-registration"
-import { SyncError, syncVippsPayment } from "../sync/sync-payment"
+import { loggable, SyncError, syncVippsPayment } from "../sync/sync-payment"
 
 /**
  * The webhook inbox: syncs a payment a verified webhook (or a refused capture or refund) named. A failure
@@ -22,7 +22,7 @@ export default async function vippsPaymentCheck({ event, container }: Subscriber
     const why = "reason" in result ? ` (${result.reason})` : ""
     logger.info(`Vipps MobilePay ${cause} for ${reference}: ${result.outcome}${why}`)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = loggable(error)
     if (error instanceof SyncError) {
       logger.info(
         `Vipps MobilePay ${cause} for ${reference}: not in line yet (${message}); reconciliation retries`,

@@ -2,7 +2,7 @@ import type { ICacheService, IPaymentModuleService, Logger, MedusaContainer } fr
 import { ContainerRegistrationKeys, Modules, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { listRegistrations, type VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
-import { syncVippsPayment, SyncOutcome } from "./sync-payment"
+import { loggable, syncVippsPayment, SyncOutcome } from "./sync-payment"
 
 export type ReconcileOptions = {
   /** Payments visited per registration per run (bounded work, and within Vipps' rate limits). */
@@ -65,9 +65,7 @@ export async function reconcileVippsPayments(
       } catch (error) {
         report.errors++
         await schedule.plan(candidate.reference, now + Math.min(PENDING_MAX_INTERVAL, 30_000 * 2 ** visits))
-        logger.warn(
-          `Vipps MobilePay reconciliation of ${candidate.reference} failed: ${error instanceof Error ? error.message : String(error)}`,
-        )
+        logger.warn(`Vipps MobilePay reconciliation of ${candidate.reference} failed: ${loggable(error)}`)
       }
     }
   }

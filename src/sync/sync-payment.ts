@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys, Modules, PaymentSessionStatus } from "@medus
 import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
 import { fromMinorUnits } from "../lib/money"
 import { referenceKey } from "../lib/reference"
-import { VippsApiError } from "../lib/vipps/errors"
+import { VippsApiError, VippsError } from "../lib/vipps/errors"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
 import { SHOPPER_MESSAGES } from "../providers/vipps/errors"
 import {
@@ -151,7 +151,7 @@ async function syncLocked(
       return releaseUnorderable(container, registration, session as never, vipps, describe(error))
     }
     throw new SyncError(
-      `Vipps MobilePay payment ${reference} is approved but the order failed (attempt ${attempts}): ${describe(error)}`,
+      `Vipps MobilePay payment ${reference} is approved but the order failed (attempt ${attempts}, ${kindOf(error)})`,
     )
   }
 
@@ -167,7 +167,20 @@ async function syncLocked(
   return { outcome: "authorized", sessionId, orderId: ordered, paymentId: after.payment.id, recorded }
 }
 
-/** A workflow error's own message (workflows may throw plain objects carrying one). */
+/**
+ * A workflow error's own message (workflows may throw plain objects carrying one), for the staff flag
+ * only: Medusa's messages can name customer data (an email), so logs get `kindOf` instead.
+ */
+/** What may be logged of an error: our own messages (no customer data by construction), else its kind. */
+export function loggable(error: unknown): string {
+  return error instanceof SyncError || error instanceof VippsError ? error.message : kindOf(error)
+}
+
+function kindOf(error: unknown): string {
+  const type = (error as { type?: unknown } | null)?.type
+  return typeof type === "string" ? type : error instanceof Error ? error.name : "unknown error"
+}
+
 function describe(error: unknown): string {
   const message = (error as { message?: unknown } | null)?.message
   if (typeof message === "string") return message
