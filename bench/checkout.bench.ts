@@ -4,6 +4,7 @@ import { seedStore, type SeededStore } from "../integration-tests/helpers/store"
 import { DENMARK, freePort, NORWAY, registerStoreWebhook } from "../integration-tests/soak/harness"
 import { compareWithAnchor, webhooksSettled, type Level } from "./lib/anchor"
 import { database, paidOrderWatcher, type Flow, type Shop } from "./lib/flows"
+import { ANCHOR_STORE_PRODUCTS, ANCHOR_STORE_REGIONS } from "./lib/seed-anchor-store"
 import { startSim, type SimHandle } from "./lib/sim-process"
 import { writeResult } from "./lib/stats"
 import { webhookFlood } from "./lib/webhook-flood"
@@ -61,18 +62,7 @@ medusaIntegrationTestRunner({
     let store: SeededStore
 
     beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [
-          {
-            name: "Norway",
-            currency: "nok",
-            country: "no",
-            providers: ["pp_vipps_vipps", "pp_system_default"],
-          },
-        ],
-        [{ label: "mug", amounts: { nok: 249.5 } }],
-      )
+      store = await seedStore(getContainer(), ANCHOR_STORE_REGIONS, ANCHOR_STORE_PRODUCTS)
     })
 
     it("checks out with Medusa's own provider and with Vipps, then takes a webhook flood; nothing lost or doubled", async () => {

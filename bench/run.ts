@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process"
 import fs from "node:fs"
 import path from "node:path"
 import { overheadTable, runClientOverhead } from "./client-overhead"
+import { clusterTable, runCluster } from "./cluster"
 import { anchorTable, type FlowResult } from "./lib/anchor"
 import { readResult, RESULTS_DIR, round, table, writeResult, type Machine } from "./lib/stats"
 import type { webhookFlood } from "./lib/webhook-flood"
@@ -10,7 +11,8 @@ import { runTokenSharing, tokenTables } from "./token-sharing"
 
 /**
  * `npm run bench` — every benchmark, a table each, JSON in bench/results/. Options:
- *   --only=client,tokens,medusa   run a subset (medusa = checkout throughput + webhook route)
+ *   --only=client,tokens,medusa,cluster   run a subset (medusa = against Medusa's own checkout + webhook
+ *                                 flood; cluster = 1 against 2 Medusa processes on Redis)
  *   --iterations=2000             client-overhead sequences per client
  *   --sim=child|inproc            where the simulator runs for the client-overhead benchmark
  * Environment for the Medusa part: see bench/checkout.bench.ts (BENCH_LEVELS "1x8,8x2,50x1", BENCH_ROUNDS 2,
@@ -55,7 +57,7 @@ export function medusaTables(checkout?: CheckoutResult, webhook?: WebhookResult)
 }
 
 async function main(): Promise<number> {
-  const only = new Set((option("only") ?? "client,tokens,medusa").split(","))
+  const only = new Set((option("only") ?? "client,tokens,medusa,cluster").split(","))
   const iterations = Number(option("iterations") ?? 2000)
   const simMode = (option("sim") ?? "child") as SimMode
   let status = 0
@@ -99,6 +101,19 @@ async function main(): Promise<number> {
       log(`the Medusa benchmark failed (exit ${run.status}); rerun with: node bench/run-medusa.js`)
       status = 1
     }
+  }
+  if (only.has("cluster")) {
+    log("\n## 3c. One and two Medusa processes (Redis event bus, workflow engine, locking)")
+    const started = Date.now()
+    try {
+      const result = await runCluster((line) => process.stderr.write(`${line}\n`))
+      writeResult("cluster", result)
+      log(clusterTable(result))
+    } catch (error) {
+      log(`the multi-process benchmark failed: ${error instanceof Error ? error.message : String(error)}`)
+      status = 1
+    }
+    log(`\n${round((Date.now() - started) / 1000, 1)} s (Medusa boots included)`)
   }
   return status
 }

@@ -25,47 +25,74 @@ export type ComparisonOptions = {
 
 type Run = { startedAt: number; done: Checkout[] }
 
-export async function compareWithAnchor(shop: Shop, db: Db, options: ComparisonOptions) {
-  const log = options.log ?? (() => {})
-  let index = 0
+export type Runs = Map<string, Run[]>
+const runKey = (shoppers: number, flow: Flow) => `${shoppers}:${flow}`
+
+/** Warm-up checkouts of each flow (not measured), then forget the simulator's request log. */
+export async function warmUp(
+  shop: Shop,
+  options: Pick<ComparisonOptions, "flows" | "warmup" | "beforePhase">,
+) {
   for (const flow of options.flows) {
     options.beforePhase?.(flow)
-    for (let i = 0; i < options.warmup; i++) await checkout(shop, flow, 900_000 + index++)
+    for (let i = 0; i < options.warmup; i++) await checkout(shop, flow, 900_000 + nextIndex++)
   }
   await shop.control.delete("/requests")
-  const runs = new Map<string, Run[]>()
+}
+let nextIndex = 0
+
+/** The measured phases; `into` collects the runs (several calls may add to one map). */
+export async function runPhases(
+  shop: Shop,
+  options: ComparisonOptions,
+  into: Runs = new Map(),
+  firstRound = 0,
+) {
+  const log = options.log ?? (() => {})
   for (const level of options.levels) {
-    for (let round = 0; round < options.rounds; round++) {
+    for (let round = firstRound; round < firstRound + options.rounds; round++) {
       const rotation = round % options.flows.length
       const order = [...options.flows.slice(rotation), ...options.flows.slice(0, rotation)]
       for (const flow of order) {
         options.beforePhase?.(flow)
-        const run = await phase(shop, flow, level.shoppers, level.perShopper, (index += 10_000))
-        const references = run.done.flatMap((c) => (c.reference ? [c.reference] : []))
-        await options.settle?.(references)
-        const id = `${level.shoppers}:${flow}`
-        runs.set(id, [...(runs.get(id) ?? []), run])
+        const run = await phase(shop, flow, level.shoppers, level.perShopper, (nextIndex += 10_000))
+        await options.settle?.(run.done.flatMap((c) => (c.reference ? [c.reference] : [])))
+        const id = runKey(level.shoppers, flow)
+        into.set(id, [...(into.get(id) ?? []), run])
         log(`  ${level.shoppers} shoppers, round ${round + 1}, ${flow}: ${run.done.length} checkouts`)
       }
     }
   }
-  options.beforePhase?.("webhook")
-  const { data: requests } = await shop.control.get<LoggedRequest[]>("/requests")
-  const { data: deliveries } = await shop.control.get<Delivery[]>("/webhook-deliveries")
+  return into
+}
+
+/** Every (level, flow) of these runs described, with ratios to the anchor of the same level. */
+export async function describeRuns(
+  db: Db,
+  control: AxiosInstance,
+  runs: Runs,
+  levels: Level[],
+  flows: Flow[],
+) {
+  const { data: requests } = await control.get<LoggedRequest[]>("/requests")
+  const { data: deliveries } = await control.get<Delivery[]>("/webhook-deliveries")
   const results: FlowResult[] = []
-  for (const level of options.levels) {
-    for (const flow of options.flows) {
+  for (const level of levels) {
+    for (const flow of flows) {
       results.push(
-        await describe(db, level, flow, runs.get(`${level.shoppers}:${flow}`) ?? [], requests, deliveries),
+        await describe(db, level, flow, runs.get(runKey(level.shoppers, flow)) ?? [], requests, deliveries),
       )
     }
   }
-  return {
-    levels: options.levels,
-    rounds: options.rounds,
-    flows: options.flows,
-    results: withRatios(results),
-  }
+  return withRatios(results)
+}
+
+export async function compareWithAnchor(shop: Shop, db: Db, options: ComparisonOptions) {
+  await warmUp(shop, options)
+  const runs = await runPhases(shop, options)
+  options.beforePhase?.("webhook")
+  const results = await describeRuns(db, shop.control, runs, options.levels, options.flows)
+  return { levels: options.levels, rounds: options.rounds, flows: options.flows, results }
 }
 
 type LoggedRequest = { operation: string | null; path: string; body?: { reference?: string } }
