@@ -6,6 +6,7 @@ import { compareWithAnchor, webhooksSettled, type Level } from "./lib/anchor"
 import { database, paidOrderWatcher, type Flow, type Shop } from "./lib/flows"
 import { ANCHOR_STORE_PRODUCTS, ANCHOR_STORE_REGIONS } from "./lib/seed-anchor-store"
 import { startSim, type SimHandle } from "./lib/sim-process"
+import { breakdown, traceCheckouts } from "./lib/trace"
 import { writeResult } from "./lib/stats"
 import { webhookFlood } from "./lib/webhook-flood"
 import { startWebhookFront, type WebhookFront } from "./lib/webhook-front"
@@ -67,6 +68,7 @@ medusaIntegrationTestRunner({
 
     it("checks out with Medusa's own provider and with Vipps, then takes a webhook flood; nothing lost or doubled", async () => {
       front.attach(getContainer(), Number(process.env.PORT))
+      const trace = traceCheckouts(getContainer())
       const db = database(dbConfig.clientUrl)
       const watcher = paidOrderWatcher(db)
       const shop: Shop = {
@@ -89,7 +91,19 @@ medusaIntegrationTestRunner({
           settle: (references) => webhooksSettled(control, references),
           log: (line) => process.stderr.write(`${line}\n`),
         })
-        writeResult("checkout", { processes: 1, ...comparison })
+        const { runs, ...summary } = comparison
+        const { data: deliveries } = await control.get("/webhook-deliveries")
+        const breakdowns = []
+        for (const level of LEVELS)
+          for (const flow of FLOWS) {
+            const done = (runs.get(`${level.shoppers}:${flow}`) ?? []).flatMap((r) => r.done)
+            breakdowns.push({
+              shoppers: level.shoppers,
+              flow,
+              segments: await breakdown(trace, db, done, deliveries),
+            })
+          }
+        writeResult("checkout", { processes: 1, ...summary, breakdowns })
         for (const r of comparison.results)
           expect({ flow: r.flow, lost: r.lost, doubled: r.duplicates }).toEqual({
             flow: r.flow,

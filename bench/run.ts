@@ -26,12 +26,28 @@ function option(name: string): string | undefined {
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
-type CheckoutResult = { processes: number; machine: Machine; finishedAt: string; results: FlowResult[] }
+type CheckoutResult = {
+  processes: number
+  machine: Machine
+  finishedAt: string
+  results: FlowResult[]
+  breakdowns?: {
+    shoppers: number
+    flow: string
+    segments: { segment: string; checkouts: number; p50: number; p95: number }[]
+  }[]
+}
 type WebhookResult = Awaited<ReturnType<typeof webhookFlood>> & { ordersBefore: number; ordersAfter: number }
 
 export function medusaTables(checkout?: CheckoutResult, webhook?: WebhookResult): string {
   const parts: string[] = []
   if (checkout) parts.push(anchorTable(checkout.results))
+  for (const b of checkout?.breakdowns ?? []) {
+    parts.push(
+      `where the time goes, ${b.flow}, ${b.shoppers} shopper(s) (median / p95 ms per segment):\n` +
+        b.segments.map((s) => `  ${s.segment}: ${s.p50} / ${s.p95} (${s.checkouts})`).join("\n"),
+    )
+  }
   if (webhook) {
     const { after500, atEnd } = webhook.memory
     parts.push(

@@ -91,7 +91,7 @@ export async function compareWithAnchor(shop: Shop, db: Db, options: ComparisonO
   const runs = await runPhases(shop, options)
   options.beforePhase?.("webhook")
   const results = await describeRuns(db, shop.control, runs, options.levels, options.flows)
-  return { levels: options.levels, rounds: options.rounds, flows: options.flows, results }
+  return { levels: options.levels, rounds: options.rounds, flows: options.flows, results, runs }
 }
 
 type LoggedRequest = { operation: string | null; path: string; body?: { reference?: string } }
