@@ -18,11 +18,12 @@ import { percentile, round } from "./stats"
  * checkout has, in the order they happened (a moment it lacks is skipped).
  */
 type Moments = Partial<Record<Moment, number>>
-type Moment = "emitted" | "lockAsked" | "lockHeld" | "read" | "cartLock"
+type Moment = "emitted" | "lockAsked" | "lockHeld" | "read"
 
 export function traceCheckouts(container: MedusaContainer) {
   const byReference = new Map<string, Moments>()
-  const cartLock = new Map<string, number>()
+  /** Every time a cart's lock was taken (creating the payment collection takes it too). */
+  const cartLock = new Map<string, number[]>()
   const mark = (reference: string, moment: Moment) => {
     const m = byReference.get(reference) ?? {}
     if (m[moment] === undefined) m[moment] = Date.now()
@@ -59,8 +60,8 @@ export function traceCheckouts(container: MedusaContainer) {
   const acquire = locking.acquire.bind(locking)
   locking.acquire = async (key, args) => {
     const result = await acquire(key, args)
-    if (typeof key === "string" && key.startsWith("cart_") && !cartLock.has(key))
-      cartLock.set(key, Date.now())
+    if (typeof key === "string" && key.startsWith("cart_"))
+      cartLock.set(key, [...(cartLock.get(key) ?? []), Date.now()])
     return result
   }
   const epayment = findRegistration(container, "vipps")!.client.epayment
@@ -107,7 +108,7 @@ export async function breakdown(
       ["sync asks lock", m.lockAsked],
       ["lock held", m.lockHeld],
       ["read", m.read],
-      ["cart lock", trace.cartLock.get(c.cartId)],
+      ["cart lock", trace.cartLock.get(c.cartId)?.find((t) => t >= c.startedAt)],
       ["order row", row?.created_at ? new Date(row.created_at).getTime() : undefined],
       ["authorized", row?.authorized_at ? new Date(row.authorized_at).getTime() : undefined],
     ]

@@ -12,7 +12,7 @@ import { isReleased } from "./payment-state"
  * captured, refunded or released is shared (a newer read can only add movements); any capture, refund or
  * cancel the provider makes forgets it first. Without a cache module every caller reads Vipps itself.
  */
-const TTL_SECONDS = 10
+const TTL_SECONDS = 60
 const key = (reference: string) => `vipps:approved-read:${reference}`
 
 function cacheOf(container: MedusaContainer): ICacheService | undefined {
