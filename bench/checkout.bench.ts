@@ -123,6 +123,7 @@ medusaIntegrationTestRunner({
           references: sessions.map((s) => s.reference),
           deliveries: DELIVERIES,
           concurrency: DELIVERY_CONCURRENCY,
+          idle: () => trace.inboxIdle(),
         })
         const ordersAfter = await countOrders(db)
         writeResult("webhook", { ...flood, ordersBefore, ordersAfter })

@@ -24,6 +24,8 @@ export function traceCheckouts(container: MedusaContainer) {
   const byReference = new Map<string, Moments>()
   /** Every time a cart's lock was taken (creating the payment collection takes it too). */
   const cartLock = new Map<string, number[]>()
+  /** Payment checks emitted and syncs finished: the inbox is idle when they are equal. */
+  const inbox = { emitted: 0, synced: 0 }
   const mark = (reference: string, moment: Moment) => {
     const m = byReference.get(reference) ?? {}
     if (m[moment] === undefined) m[moment] = Date.now()
@@ -34,7 +36,10 @@ export function traceCheckouts(container: MedusaContainer) {
   eventBus.emit = (message: unknown, ...rest: unknown[]) => {
     for (const m of Array.isArray(message) ? message : [message]) {
       const { name, data } = (m ?? {}) as { name?: string; data?: { reference?: string } }
-      if (name === PAYMENT_CHECK_EVENT && data?.reference) mark(data.reference, "emitted")
+      if (name === PAYMENT_CHECK_EVENT && data?.reference) {
+        inbox.emitted++
+        mark(data.reference, "emitted")
+      }
     }
     return emit(message, ...rest)
   }
@@ -55,7 +60,7 @@ export function traceCheckouts(container: MedusaContainer) {
         return job()
       },
       args,
-    )
+    ).finally(() => inbox.synced++)
   }
   const acquire = locking.acquire.bind(locking)
   locking.acquire = async (key, args) => {
@@ -71,7 +76,13 @@ export function traceCheckouts(container: MedusaContainer) {
     mark(reference, "read")
     return payment
   }
-  return { byReference, cartLock }
+  /** Until every payment check emitted so far has had its sync (or the deadline passed). */
+  const inboxIdle = async (deadlineMs = 120_000) => {
+    const deadline = Date.now() + deadlineMs
+    while (inbox.synced < inbox.emitted && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return { byReference, cartLock, inboxIdle }
 }
 
 type Delivery = { reference: string; eventName: string; attempts: { at: string }[] }

@@ -10,8 +10,9 @@ import { percentile, round } from "./stats"
  * Correctly signed deliveries to `POST /hooks/vipps/vipps` of this (the Medusa) process for payments that
  * already have their order: half of them distinct AUTHORIZED events, each sent twice in shuffled order (as
  * Vipps MobilePay's retries and overlapping registrations do), `concurrency` at a time over keep-alive.
- * The heap (after a forced garbage collection) is read after the first 500 deliveries, after every 1,000
- * and at the end: the 500 against the last figure says whether the route or its sync keeps anything.
+ * The heap (after a forced garbage collection, once the syncs the deliveries queued are done) is read after
+ * the first 500 deliveries, after every 1,000 and at the end: the 500 against the last figure says whether
+ * the route or its sync keeps anything.
  */
 export type FloodOptions = {
   port: number
@@ -20,6 +21,8 @@ export type FloodOptions = {
   references: string[]
   deliveries: number
   concurrency: number
+  /** Waits until the work the deliveries queued is done, before each heap reading. */
+  idle?: () => Promise<void>
 }
 
 /** A callable `gc` even when jest's sandbox does not expose the flag's global. */
@@ -77,7 +80,8 @@ export async function webhookFlood(options: FloodOptions) {
     )
     return results
   }
-  const memory = (sent: number) => {
+  const memory = async (sent: number) => {
+    await options.idle?.()
     gc()
     const m = process.memoryUsage()
     return { sent, heapUsedMB: round(m.heapUsed / 2 ** 20, 1), rssMB: round(m.rss / 2 ** 20, 1) }
@@ -89,16 +93,17 @@ export async function webhookFlood(options: FloodOptions) {
   const marks = [...new Set([...checkpoints.filter((n) => n < bodies.length), bodies.length])].sort(
     (a, b) => a - b,
   )
-  const trend: ReturnType<typeof memory>[] = []
+  const trend: Awaited<ReturnType<typeof memory>>[] = []
   const results: { status: number; ms: number }[] = []
-  const started = Date.now()
+  let ms = 0
   let offset = 0
   for (const mark of marks) {
+    const started = Date.now()
     results.push(...(await run(bodies.slice(offset, mark))))
+    ms += Date.now() - started
     offset = mark
-    trend.push(memory(mark))
+    trend.push(await memory(mark))
   }
-  const ms = Date.now() - started
   agent.destroy()
   const latencies = results.map((r) => r.ms)
   const statuses: Record<string, number> = {}
