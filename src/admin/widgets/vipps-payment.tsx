@@ -2,7 +2,8 @@ import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, AdminPayment, DetailWidgetProps } from "@medusajs/framework/types"
 import { Alert, Button, Container, Copy, Heading, StatusBadge, Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
-import type { Money, PaymentView } from "../../api/admin/vipps/payments/[id]/route"
+import type { AdminVippsPaymentResponse, Money } from "../../api/admin/vipps/payments/[id]/route"
+import { ExpressDetails } from "../components/express-details"
 import { VippsPaymentActions } from "../components/vipps-payment-actions"
 import { useVippsPayment } from "../lib/vipps-payments"
 
@@ -11,7 +12,8 @@ import { useVippsPayment } from "../lib/vipps-payments"
  * captured, …) with the ePayment state beside it, references, authorized / captured / refunded / cancelled
  * amounts on both sides, the event log, the capture deadline, a warning when Medusa and Vipps MobilePay
  * disagree — and the actions: capture an amount, capture the rest, release the rest, and refund where
- * Medusa's payment section offers no refund (partly captured or released payments). Data:
+ * Medusa's payment section offers no refund (partly captured or released payments); for Express, the
+ * delivery chosen in the app and the address and contact the app shared. Data:
  * GET /admin/vipps/payments/:id (src/api/admin/vipps/payments/[id]/route.ts)
  * through Medusa's JS SDK (src/admin/lib/sdk.ts).
  */
@@ -26,6 +28,8 @@ const EVENT_LABEL: Record<string, string> = {
   REFUNDED: "Refunded",
   CANCELLED: "Reservation released",
 }
+
+type PaymentView = AdminVippsPaymentResponse["vipps_payment"]
 
 const BASIS_LABEL: Record<string, string> = {
   captureGuaranteedUntil: "guaranteed by Vipps MobilePay (captureGuaranteedUntil)",
@@ -138,6 +142,8 @@ function PaymentDetails({ view }: { view: PaymentView }) {
       )}
 
       <VippsPaymentActions view={view} />
+
+      {view.express && <ExpressDetails express={view.express} />}
 
       <div className="flex flex-col gap-y-2 px-6 py-4">
         <Row label="Reference">
