@@ -393,7 +393,7 @@ medusaIntegrationTestRunner({
           .requests({ operation: "createPayment" })
           .filter((r) => (r.body as CreateRequest).reference === reference),
       ).toHaveLength(1)
-      // No order: the cart is still a cart, and the storefront's own completion says why in shopper words.
+      // No order: the cart is still a cart, and the storefront's own completion makes none.
       const { data } = await api.get(`/store/carts/${cartId}?fields=completed_at`, { headers })
       expect(data.cart.completed_at).toBeNull()
       const completed = await api.post(
