@@ -53,7 +53,7 @@ async function api(path, init) {
 const money = (amount) => new Intl.NumberFormat("nb-NO", { style: "currency", currency: cfg.currency.toUpperCase() }).format(amount)
 const brand = () => (cfg.currency === "nok" ? "Vipps" : "MobilePay")
 const terms = '<label><input type="checkbox" id="terms"> I accept the terms of sale.</label>'
-const expressButton = '<button id="express" class="vipps express"><span class="badge">V</span><span>Buy now with ' + brand() + '</span></button>'
+const expressButton = () => '<button id="express" class="vipps express"><span class="badge">V</span><span>Buy now with ' + brand() + '</span></button>'
 
 function productPage() {
   const quantity = 2
@@ -62,7 +62,7 @@ function productPage() {
     '<table><tr><td>' + quantity + ' × ' + text(cfg.productTitle) + '</td><td>' + money(quantity * cfg.unitPrice) + '</td></tr>' +
     '<tr><td>Shipping</td><td id="shipping">calculated at checkout</td></tr></table>' + terms +
     '<div class="buttons"><button id="pay" class="vipps"><span class="badge">V</span><span>Pay with ' + brand() + '</span></button>' +
-    expressButton + '<button id="add" class="plain">Add to cart</button></div>' +
+    expressButton() + '<button id="add" class="plain">Add to cart</button></div>' +
     '<p class="muted">Buy now: choose delivery and address in the ' + brand() + ' app.</p><div id="status"></div>'
   document.getElementById("pay").addEventListener("click", () => pay(quantity))
   document.getElementById("express").addEventListener("click", () =>
@@ -148,7 +148,7 @@ async function cartPage() {
   app.innerHTML = '<h1>Your cart</h1><table id="cart">' + rows +
     '<tr><td>Delivery</td><td>chosen in the ' + brand() + ' app</td></tr>' +
     '<tr class="total"><td>Subtotal</td><td id="cart-subtotal">' + money(cart.item_subtotal) + '</td></tr></table>' + terms +
-    '<div class="buttons">' + expressButton + '</div><div id="status"></div>'
+    '<div class="buttons">' + expressButton() + '</div><div id="status"></div>'
   document.getElementById("express").addEventListener("click", () => express({ cart_id: cart.id }))
 }
 
