@@ -305,6 +305,7 @@ if (unavailable) {
         await page.waitForURL((url) => url.pathname === "/cart", { timeout: 15_000 })
         const express = page.locator("#express")
         await express.waitFor({ state: "visible", timeout: 15_000 })
+        expect(await page.locator("#cart").innerText()).toMatch(/2 × Fjord Coffee Mug\s+499,00\s+kr/)
         expect(await page.locator("#cart-subtotal").innerText()).toMatch(/499,00/)
         await page.locator("#terms").check()
         await page.screenshot({ path: path.join(ARTIFACTS, "express-cart.png"), fullPage: true })
@@ -313,11 +314,16 @@ if (unavailable) {
         await page.waitForURL((url) => url.href.startsWith(`${sim.current.publicUrl}/landing`), {
           timeout: 30_000,
         })
-        // The preselected (cheapest) option is kept.
+        // The shopper keeps the preselected option.
+        const preselected = page.locator('input[name="shippingOptionId"]:checked')
+        const optionId = await preselected.inputValue()
+        const optionName = (await preselected.locator("..").innerText()).split(" — ")[0]
+        await page.screenshot({ path: path.join(ARTIFACTS, "express-cart-landing.png"), fullPage: true })
         await page.locator("#approve").click()
         await page.locator("#confirmation").waitFor({ state: "visible", timeout: 60_000 })
-        expect(await page.locator("#order-shipping").innerText()).toBe("Pickup at Kiwi Grünerløkka")
+        expect(await page.locator("#order-shipping").innerText()).toBe(optionName)
         const order = await shownOrder(await page.locator("#order-id").innerText())
+        expect(order.shipping_methods.map((m) => m.shipping_option_id)).toEqual([optionId])
         expect(sim.current.control.getPayment(order.reference)!.aggregate.authorized).toBe(
           Math.round(Number(order.total) * 100),
         )

@@ -138,7 +138,7 @@ async function addToCart(quantity) {
 
 async function cartPage() {
   const id = localStorage.getItem(CART)
-  const { cart } = id ? await api("/store/carts/" + id).catch(() => ({})) : {}
+  const { cart } = id ? await api("/store/carts/" + id + "?fields=%2Bitems.subtotal").catch(() => ({})) : {}
   if (!cart || cart.completed_at || !cart.items.length) {
     app.innerHTML = '<h1>Your cart</h1><p class="muted" id="empty">Your cart is empty.</p><p><a href="/">Continue shopping</a></p>'
     return
