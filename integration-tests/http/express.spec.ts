@@ -175,15 +175,25 @@ medusaIntegrationTestRunner({
     })
 
     it("cart: a cart with nothing but items, completed by the storefront after the app (one order)", async () => {
-      const { data } = await api.post(
-        "/store/carts",
-        { region_id: store.regionId, items: [{ variant_id: store.variantId, quantity: 1 }] },
+      // As a storefront's "Add to cart" makes it: an empty cart, then the item.
+      const { data } = await api.post("/store/carts", { region_id: store.regionId }, { headers })
+      const cartId = data.cart.id
+      await api.post(
+        `/store/carts/${cartId}/line-items`,
+        { variant_id: store.variantId, quantity: 1 },
         { headers },
       )
-      const cartId = data.cart.id
       const started = await express({ cart_id: cartId })
       expect(started.status).toBe(200)
       const reference = started.data.express.reference
+      const [create] = sim.current.control.requests({ operation: "createPayment" }).slice(-1)
+      const offered = (create.body as CreateRequest).shipping.fixedOptions.flatMap((g) =>
+        g.options.map((o) => [o.id, o.amount.value]),
+      )
+      expect(offered).toEqual([
+        [pickupId, 2_900],
+        [store.shippingOptionId, 4_900],
+      ])
       // Before approval the storefront cannot complete an Express cart.
       const early = await api.post(
         `/store/carts/${cartId}/complete`,
