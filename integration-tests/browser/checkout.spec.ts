@@ -314,7 +314,8 @@ if (unavailable) {
         await page.waitForURL((url) => url.href.startsWith(`${sim.current.publicUrl}/landing`), {
           timeout: 30_000,
         })
-        // The shopper keeps the preselected option.
+        // The shopper keeps the preselected option (which options Medusa lists for this cart may lag behind
+        // the pickup option added above: Medusa caches its shipping-option listing per address).
         const preselected = page.locator('input[name="shippingOptionId"]:checked')
         const optionId = await preselected.inputValue()
         const optionName = (await preselected.locator("..").innerText()).split(" — ")[0]
