@@ -293,6 +293,18 @@ medusaIntegrationTestRunner({
       expect((await attention()).flagged.filter((f) => f.reference === reference)).toEqual([])
     })
 
+    it("7b. a reservation released in the portal before any capture: the order's payment says canceled, staff told", async () => {
+      const { reference, orderId } = await paidOrder()
+      const status = async () =>
+        (await api.get(`/admin/orders/${orderId}?fields=id,payment_status`, admin)).data.order.payment_status
+      expect(await status()).toBe("authorized")
+      sim.current.control.cancel(reference)
+      await eventually(async () => !!(await orderPayment(orderId)).canceled_at)
+      await eventually(async () => (await status()) === "canceled")
+      const flagged = (await attention()).flagged.find((f) => f.reference === reference)
+      expect(flagged).toMatchObject({ reason: "released_outside_medusa" })
+    })
+
     it("answers a webhook before the work is done: the order follows from the inbox", async () => {
       const { cart, reference } = await startPayment()
       sim.current.control.addLatency("getPayment", 1500, { times: 2 })
