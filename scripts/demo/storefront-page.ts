@@ -199,7 +199,7 @@ function confirmation(order) {
     '<table><tr><td>Items</td><td>' + money(order.item_total) + '</td></tr>' +
     '<tr><td>Shipping' + (method ? ': <span id="order-shipping">' + text(method.name) + '</span>' : '') + '</td><td>' + money(order.shipping_total) + '</td></tr>' +
     '<tr class="total"><td>Total</td><td id="order-total">' + money(order.total) + '</td></tr></table>' +
-    (address ? '<p>Delivered to <span id="order-address">' + text(address) + '</span></p>' : '') +
+    (address ? '<p>Ship to <span id="order-address">' + text(address) + '</span></p>' : '') +
     (order.email ? '<p class="muted">Confirmation sent to <span id="order-email">' + text(order.email) + '</span></p>' : '') +
     '<p class="muted" id="order-id">' + text(order.id) + '</p><p><a href="/">Continue shopping</a></p>'
 }
