@@ -43,7 +43,8 @@ export type FreshDatabase = {
 
 const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
-async function asAdmin<T>(server: PgServer, run: (client: Client) => Promise<T>): Promise<T> {
+/** Runs `run` with a client on the server's `postgres` database (to create and drop databases). */
+export async function asAdmin<T>(server: PgServer, run: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ ...server, database: "postgres" })
   await client.connect()
   try {
