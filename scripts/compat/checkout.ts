@@ -1,0 +1,188 @@
+/**
+ * The checkouts the compatibility run makes on a started store (scripts/compat/run.ts), each checked
+ * against the simulator's ledger and Medusa's captures and refunds.
+ */
+import { type AxiosInstance } from "axios"
+import { answerOnLandingPage } from "../../integration-tests/helpers/shopper"
+import { poll } from "../../integration-tests/helpers/poll"
+import { VippsClient } from "../../src/lib/vipps/client"
+import { EPAYMENT_WEBHOOK_EVENTS } from "../../src/lib/vipps/schemas"
+import type { RunningSimulator } from "../../src/simulator"
+import { check } from "./store"
+
+export const SALES_UNIT = {
+  clientId: "sim-client-id",
+  clientSecret: "sim-client-secret",
+  subscriptionKey: "sim-subscription-key",
+  msn: "123456",
+  currencies: ["NOK" as const],
+  name: "Compat Store",
+}
+
+export async function registerWebhook(sim: RunningSimulator, url: string): Promise<string> {
+  const client = new VippsClient({
+    clientId: SALES_UNIT.clientId,
+    clientSecret: SALES_UNIT.clientSecret,
+    subscriptionKey: SALES_UNIT.subscriptionKey,
+    merchantSerialNumber: SALES_UNIT.msn,
+    baseUrl: sim.url,
+    systemInfo: { systemName: "compat", systemVersion: "0", pluginName: "compat", pluginVersion: "0" },
+  })
+  const { secret } = await client.webhooks.register({ url, events: [...EPAYMENT_WEBHOOK_EVENTS] })
+  return secret
+}
+
+export type Seeded = {
+  publishableKey: string
+  salesChannelId: string
+  regionId: string
+  variantId: string
+  admin: { email: string; password: string }
+}
+
+export type Http = {
+  api: AxiosInstance
+  sim: RunningSimulator
+  seeded: Seeded
+  store: { headers: Record<string, string> }
+}
+
+/** cart → Vipps MobilePay session → approval on the landing page → AUTHORIZED webhook → order. */
+async function checkoutToOrder(
+  { api, sim, seeded, store }: Http,
+  providerId = "pp_vipps_vipps",
+  order: "webhook first" | "racing the webhook" = "webhook first",
+): Promise<{ orderId: string; reference: string }> {
+  const { data: cartBody } = await api.post(
+    "/store/carts",
+    {
+      region_id: seeded.regionId,
+      sales_channel_id: seeded.salesChannelId,
+      email: "shopper@example.com",
+      items: [{ variant_id: seeded.variantId, quantity: 2 }],
+    },
+    store,
+  )
+  const cart = cartBody.cart
+  check(cart.total === 499, `cart total ${cart.total}, expected 499`)
+  const { data: pc } = await api.post("/store/payment-collections", { cart_id: cart.id }, store)
+  const { data: withSession } = await api.post(
+    `/store/payment-collections/${pc.payment_collection.id}/payment-sessions`,
+    { provider_id: providerId, data: { cart_id: cart.id } },
+    store,
+  )
+  const session = withSession.payment_collection.payment_sessions.find(
+    (s: { provider_id: string }) => s.provider_id === providerId,
+  )
+  const reference: string = session.data.reference
+  check(session.data.redirectUrl, "the session has no redirectUrl")
+  await answerOnLandingPage(session.data.redirectUrl, "approve")
+  // The shopper's return either after the webhook was handled, or at the same moment.
+  if (order === "webhook first") await delivered(sim, reference, "AUTHORIZED", providerId)
+  const completed = await api.post(
+    `/store/carts/${cart.id}/complete`,
+    {},
+    { ...store, validateStatus: () => true },
+  )
+  check(
+    completed.status === 200 && completed.data.type === "order",
+    `complete: ${completed.status} ${JSON.stringify(completed.data).slice(0, 300)}`,
+  )
+  return { orderId: completed.data.order.id, reference }
+}
+
+/**
+ * The store answered the simulator's webhook of this event with 2xx at the URL of the payment's
+ * registration (every registration of the sales unit receives every event; the others ignore it).
+ */
+function delivered(
+  sim: RunningSimulator,
+  reference: string,
+  eventName: string,
+  providerId = "pp_vipps_vipps",
+) {
+  const path = `/hooks/vipps/${providerId.slice("pp_vipps_".length)}`
+  return poll(
+    `the ${eventName} webhook delivered to ${path}`,
+    () =>
+      sim.control
+        .webhookDeliveries({ reference })
+        .some(
+          (d) => d.eventName === eventName && d.state === "delivered" && new URL(d.url).pathname === path,
+        ),
+    30_000,
+  )
+}
+
+/**
+ * Three orders: the first captured in two parts and partly refunded from the admin API (capture and refund
+ * workflows calling the provider); the second captured in the Vipps MobilePay portal, which Medusa must
+ * record from the CAPTURED webhook without calling the provider again (`is_captured`); the third through
+ * the registration that captures at authorization, the storefront completing the cart while the webhook
+ * is handled (Medusa records that capture, Vipps captures once).
+ */
+export async function checkout(http: Http): Promise<string> {
+  const { api, sim, seeded } = http
+  const { data: login } = await api.post("/auth/user/emailpass", seeded.admin)
+  const admin = { headers: { authorization: `Bearer ${login.token}` } }
+  const payment = async (orderId: string) => {
+    const { data } = await api.get(
+      `/admin/orders/${orderId}?fields=id,payment_collections.payments.*,payment_collections.payments.captures.*,payment_collections.payments.refunds.*`,
+      admin,
+    )
+    return data.order.payment_collections[0].payments[0]
+  }
+  const sum = (rows: { amount: number }[]) => rows.reduce((total, row) => total + Number(row.amount), 0)
+  const ledger = (reference: string) => JSON.stringify(sim.control.getPayment(reference)?.aggregate)
+
+  const first = await checkoutToOrder(http)
+  const paymentId: string = (await payment(first.orderId)).id
+  await api.post(`/admin/payments/${paymentId}/capture`, { amount: 200 }, admin)
+  await api.post(`/admin/payments/${paymentId}/capture`, { amount: 299 }, admin)
+  await api.post(`/admin/payments/${paymentId}/refund`, { amount: 100 }, admin)
+  const expected = JSON.stringify({ authorized: 49900, captured: 49900, refunded: 10000, cancelled: 0 })
+  check(
+    ledger(first.reference) === expected,
+    `Vipps MobilePay: ${ledger(first.reference)}, expected ${expected}`,
+  )
+  const medusa = await payment(first.orderId)
+  check(
+    sum(medusa.captures) === 499 && sum(medusa.refunds) === 100,
+    `Medusa captures ${sum(medusa.captures)} / refunds ${sum(medusa.refunds)}, expected 499 / 100`,
+  )
+
+  const second = await checkoutToOrder(http)
+  sim.control.capture(second.reference, 15_000)
+  await delivered(sim, second.reference, "CAPTURED")
+  const recorded = await poll(
+    "the portal capture recorded in Medusa",
+    async () => {
+      const row = await payment(second.orderId)
+      return sum(row.captures) === 150 && row
+    },
+    30_000,
+  )
+  const portal = JSON.stringify({ authorized: 49900, captured: 15000, refunded: 0, cancelled: 0 })
+  check(
+    ledger(second.reference) === portal,
+    `Vipps MobilePay: ${ledger(second.reference)}, expected ${portal}`,
+  )
+  check(recorded.captures.length === 1, `Medusa recorded ${recorded.captures.length} captures, expected 1`)
+
+  const third = await checkoutToOrder(http, "pp_vipps_direct", "racing the webhook")
+  const autoCaptured = await poll(
+    "the capture at authorization recorded in Medusa",
+    async () => {
+      const row = await payment(third.orderId)
+      return sum(row.captures) === 499 && row
+    },
+    30_000,
+  )
+  const direct = JSON.stringify({ authorized: 49900, captured: 49900, refunded: 0, cancelled: 0 })
+  check(ledger(third.reference) === direct, `Vipps MobilePay: ${ledger(third.reference)}, expected ${direct}`)
+  check(
+    autoCaptured.captures.length === 1,
+    `Medusa recorded ${autoCaptured.captures.length} captures, expected 1`,
+  )
+  return "3 orders: admin capture 200 + 299 and refund 100 NOK; portal capture recorded; capture at authorization"
+}
