@@ -138,25 +138,40 @@ export function migrate(options: MedusaCommandOptions): Promise<void> {
   return medusaCommand(["db:migrate", "--execute-safe-links", "--concurrency", "4"], options)
 }
 
+/** Signals a child's whole process group (the child alone when it has none). */
+function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, sig)
+  } catch {
+    try {
+      child.kill(sig)
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Stops a child process group: SIGTERM, then SIGKILL after `graceMs`. */
 export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) return
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig)
-    } catch {
-      try {
-        child.kill(sig)
-      } catch {
-        // already gone
-      }
-    }
-  }
-  signal("SIGTERM")
-  const timer = setTimeout(() => signal("SIGKILL"), graceMs)
+  signalGroup(child, "SIGTERM")
+  const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs)
   await exited
   clearTimeout(timer)
+}
+
+/** Ends a child process group at once (SIGKILL): it dies wherever it is, as in a crash or an OOM kill. */
+export async function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  signalGroup(child, "SIGKILL")
+  await exited
+}
+
+/** SIGKILL to every Medusa process this module started, synchronously (for `process.on("exit")`). */
+export function killAllMedusaProcesses(): void {
+  for (const child of live) if (child.pid) signalGroup(child, "SIGKILL")
 }
 
 /** Stops every Medusa process this module started (for signal handlers and test teardown). */
@@ -172,6 +187,8 @@ export type RunningMedusa = {
   pid: number
   logFile: string
   stop(): Promise<void>
+  /** SIGKILL at once (a crash); `stop` is the graceful end. */
+  kill(): Promise<void>
 }
 
 export type StartMedusaOptions = Omit<MedusaCommandOptions, "env"> & {
@@ -179,6 +196,8 @@ export type StartMedusaOptions = Omit<MedusaCommandOptions, "env"> & {
   /** Free port by default; `preferredPort` is kept when free. */
   port?: number
   preferredPort?: number
+  /** The address to listen on (`--host`); every interface by default. */
+  host?: string
   /** `start` (default) or `develop` (watches the source). */
   command?: "start" | "develop"
   healthTimeoutMs?: number
@@ -187,8 +206,9 @@ export type StartMedusaOptions = Omit<MedusaCommandOptions, "env"> & {
 /** Starts Medusa and resolves once `/health` answers; rejects with the log's tail when it exits first. */
 export async function startMedusa(options: StartMedusaOptions): Promise<RunningMedusa> {
   const port = options.port ?? (await freePort(options.preferredPort))
-  const url = `http://localhost:${port}`
-  const child = spawnMedusa([options.command ?? "start", "--port", String(port)], {
+  const url = `http://${options.host ?? "localhost"}:${port}`
+  const host = options.host ? ["--host", options.host] : []
+  const child = spawnMedusa([options.command ?? "start", "--port", String(port), ...host], {
     ...options,
     env: { ...options.env, PORT: String(port) },
   })
@@ -205,7 +225,7 @@ export async function startMedusa(options: StartMedusaOptions): Promise<RunningM
     await stop()
     throw error
   }
-  return { url, port, pid: child.pid!, logFile: options.logFile, stop }
+  return { url, port, pid: child.pid!, logFile: options.logFile, stop, kill: () => killProcess(child) }
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
