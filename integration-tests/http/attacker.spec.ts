@@ -1,10 +1,8 @@
 import http from "node:http"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import type { MedusaContainer } from "@medusajs/framework/types"
 import axios from "axios"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
-import { seedStore, SeededStore, storefront } from "../helpers/store"
+import { orderOfCart, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
 
@@ -25,47 +23,28 @@ const SHOPPER = {
   },
 }
 
-async function orderOfCart(container: MedusaContainer, cartId: string) {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order_cart",
-    fields: ["order_id"],
-    filters: { cart_id: cartId },
-  })
-  return (data[0] as { order_id?: string } | undefined)?.order_id
-}
-
 /**
  * The public routes tried as an attacker would: with the publishable key alone (every storefront ships it)
  * and a payment reference (it shows up in links, logs and reports), or with nothing at all.
  */
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
+    const { shop } = useSeededStore(api, getContainer, {
+      regions: [
+        {
+          name: "Norway",
+          currency: "nok",
+          country: "no",
+          providers: ["pp_vipps_vipps", "pp_vipps_direct"],
+        },
+      ],
+      products: [{ label: "mug", amounts: { nok: 249.5 } }],
+      admin: false,
+    })
     const hookUrl = () => `http://localhost:${process.env.PORT}/hooks/vipps/vipps`
 
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [
-          {
-            name: "Norway",
-            currency: "nok",
-            country: "no",
-            providers: ["pp_vipps_vipps", "pp_vipps_direct"],
-          },
-        ],
-        [{ label: "mug", amounts: { nok: 249.5 } }],
-      )
-      shop = storefront(api, store)
-    })
-
-    async function startPayment(provider = "pp_vipps_vipps", data: Record<string, unknown> = {}) {
-      const cart = await shop.createCart("nok", [{ label: "mug", quantity: 2 }], SHOPPER)
-      const { session } = await shop.startPayment(cart.id, provider, { cart_id: cart.id, ...data })
-      return { cart, session, reference: session.data.reference as string }
-    }
+    const startPayment = (provider = "pp_vipps_vipps", data: Record<string, unknown> = {}) =>
+      shop.startCheckout("nok", [{ label: "mug", quantity: 2 }], provider, SHOPPER, data)
 
     const status = (reference: string, params: { token?: string; cart_id?: string } = {}) =>
       api.get(`/store/vipps/payments/${reference}`, {

@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { Modules } from "@medusajs/framework/utils"
 import axios from "axios"
 import { VippsClient } from "../../src/lib/vipps/client"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
@@ -8,23 +8,13 @@ import { findRegistration } from "../../src/providers/vipps/registration"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
 import { syncVippsPayment } from "../../src/sync/sync-payment"
 import vippsWebhooks from "../../src/scripts/vipps-webhooks"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { ordersOfCart, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(120_000)
 
 const sim = useSimulator({ webhooks: true })
-
-async function ordersOfCart(container: MedusaContainer, cartId: string) {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order_cart",
-    fields: ["order_id"],
-    filters: { cart_id: cartId },
-  })
-  return data as { order_id: string }[]
-}
 
 async function sessionState(container: MedusaContainer, sessionId: string) {
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
@@ -39,26 +29,13 @@ async function sessionState(container: MedusaContainer, sessionId: string) {
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
+    const { shop, admin } = useSeededStore(api, getContainer, {
+      regions: [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
+      products: [{ label: "mug", amounts: { nok: 249.5 } }],
+    })
     const hookUrl = () => `http://localhost:${process.env.PORT}/hooks/vipps/vipps`
 
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
-        [{ label: "mug", amounts: { nok: 249.5 } }],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
-    })
-
-    async function startPayment() {
-      const cart = await shop.createCart("nok", [{ label: "mug", quantity: 2 }])
-      const { session } = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
-      return { cart, session, reference: session.data.reference as string }
-    }
+    const startPayment = () => shop.startCheckout("nok", [{ label: "mug", quantity: 2 }], "pp_vipps_vipps")
 
     /** A delivery signed exactly as Vipps MobilePay signs it, sent straight to Medusa. */
     function signedEvent(reference: string, name = "AUTHORIZED", overrides: Record<string, unknown> = {}) {
