@@ -9,6 +9,18 @@ export type Shop = ReturnType<typeof storefront>
 /** Axios options of a logged-in admin (the bearer token). */
 export type AdminOptions = { headers: Record<string, string> }
 
+const COUNTRIES = {
+  no: { name: "Norway", currency: "nok" },
+  dk: { name: "Denmark", currency: "dkk" },
+  fi: { name: "Finland", currency: "eur" },
+  us: { name: "United States", currency: "usd" },
+} as const
+
+/** A region of one country, in its currency, with the given registrations (provider ids) enabled. */
+export function region(country: keyof typeof COUNTRIES, ...providers: string[]): StoreRegion {
+  return { ...COUNTRIES[country], country, providers }
+}
+
 /**
  * The store an HTTP spec runs against, seeded once before its tests through Medusa's workflows
  * (`seedStore`): the given regions and products, the storefront with its publishable key, and a logged-in

@@ -22,6 +22,20 @@ export const DENMARK = {
   name: "Demo Store Denmark",
 }
 
+export type SimulatorMerchant = typeof NORWAY | typeof DENMARK
+
+/** The API client a merchant of the simulator uses (here: for the Webhooks API, as a merchant registers). */
+export function merchantClient(simulatorUrl: string, merchant: SimulatorMerchant, systemName = "medusa") {
+  return new VippsClient({
+    clientId: merchant.clientId,
+    clientSecret: merchant.clientSecret,
+    subscriptionKey: merchant.subscriptionKey,
+    merchantSerialNumber: merchant.msn,
+    baseUrl: simulatorUrl,
+    systemInfo: { systemName, systemVersion: "test", pluginName: "tests", pluginVersion: "0" },
+  })
+}
+
 /** Which registration of medusa-config.ts uses which sales unit and which env var holds its webhook secret. */
 const REGISTRATIONS = [
   { id: "vipps", merchant: NORWAY, secretEnv: "VIPPS_WEBHOOK_SECRET" },
@@ -47,19 +61,7 @@ export function useSimulator(options: { webhooks?: boolean } = {}): { readonly c
       const port = await freePort()
       process.env.PORT = String(port)
       for (const registration of REGISTRATIONS) {
-        const client = new VippsClient({
-          clientId: registration.merchant.clientId,
-          clientSecret: registration.merchant.clientSecret,
-          subscriptionKey: registration.merchant.subscriptionKey,
-          merchantSerialNumber: registration.merchant.msn,
-          baseUrl: holder.current.url,
-          systemInfo: {
-            systemName: "medusa",
-            systemVersion: "test",
-            pluginName: "tests",
-            pluginVersion: "0",
-          },
-        })
+        const client = merchantClient(holder.current.url, registration.merchant)
         const { secret } = await client.webhooks.register({
           url: `http://localhost:${port}/hooks/vipps/${registration.id}`,
           events: [...EPAYMENT_WEBHOOK_EVENTS],

@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { useSeededStore } from "../helpers/fixture"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { useSimulator } from "../helpers/simulator"
 import type { PaymentView } from "../../src/api/admin/vipps/payments/[id]/route"
@@ -15,10 +15,7 @@ type View = PaymentView
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     const { shop, admin } = useSeededStore(api, getContainer, {
-      regions: [
-        { name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] },
-        { name: "Denmark", currency: "dkk", country: "dk", providers: ["pp_vipps_mobilepay"] },
-      ],
+      regions: [region("no", "pp_vipps_vipps"), region("dk", "pp_vipps_mobilepay")],
       products: [{ label: "mug", amounts: { nok: 249.5, dkk: 19.99 } }],
     })
 

@@ -2,7 +2,7 @@ import http from "node:http"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import axios from "axios"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
-import { orderOfCart, useSeededStore } from "../helpers/fixture"
+import { orderOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
 
@@ -30,14 +30,7 @@ const SHOPPER = {
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     const { shop } = useSeededStore(api, getContainer, {
-      regions: [
-        {
-          name: "Norway",
-          currency: "nok",
-          country: "no",
-          providers: ["pp_vipps_vipps", "pp_vipps_direct"],
-        },
-      ],
+      regions: [region("no", "pp_vipps_vipps", "pp_vipps_direct")],
       products: [{ label: "mug", amounts: { nok: 249.5 } }],
       admin: false,
     })

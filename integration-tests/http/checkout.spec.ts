@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { useSeededStore } from "../helpers/fixture"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { DENMARK, eventually, NORWAY, useSimulator } from "../helpers/simulator"
 
@@ -11,15 +11,10 @@ medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     const { shop, admin } = useSeededStore(api, getContainer, {
       regions: [
-        {
-          name: "Norway",
-          currency: "nok",
-          country: "no",
-          providers: ["pp_vipps_vipps", "pp_vipps_direct"],
-        },
-        { name: "Denmark", currency: "dkk", country: "dk", providers: ["pp_vipps_mobilepay"] },
-        { name: "Finland", currency: "eur", country: "fi", providers: ["pp_vipps_mobilepay"] },
-        { name: "United States", currency: "usd", country: "us", providers: ["pp_vipps_vipps"] },
+        region("no", "pp_vipps_vipps", "pp_vipps_direct"),
+        region("dk", "pp_vipps_mobilepay"),
+        region("fi", "pp_vipps_mobilepay"),
+        region("us", "pp_vipps_vipps"),
       ],
       products: [
         { label: "mug", amounts: { nok: 249.5, dkk: 19.99, eur: 19.99, usd: 25 } },

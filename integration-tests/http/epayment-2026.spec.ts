@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { useSeededStore } from "../helpers/fixture"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { minimumUserAgeOfCart } from "../../src/providers/vipps/minimum-age"
 import { useSimulator } from "../helpers/simulator"
@@ -16,14 +16,7 @@ const sim = useSimulator()
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     const { store, shop, admin } = useSeededStore(api, getContainer, {
-      regions: [
-        {
-          name: "Norway",
-          currency: "nok",
-          country: "no",
-          providers: ["pp_vipps_profile", "pp_vipps_legal"],
-        },
-      ],
+      regions: [region("no", "pp_vipps_profile", "pp_vipps_legal")],
       products: [
         { label: "mug", amounts: { nok: 249.5 } },
         { label: "wine", amounts: { nok: 199 } },

@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
-import { useSeededStore } from "../helpers/fixture"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, useSimulator } from "../helpers/simulator"
 
@@ -11,14 +11,7 @@ const sim = useSimulator()
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     const { shop, admin } = useSeededStore(api, getContainer, {
-      regions: [
-        {
-          name: "Norway",
-          currency: "nok",
-          country: "no",
-          providers: ["pp_vipps_vipps", "pp_vipps_profile"],
-        },
-      ],
+      regions: [region("no", "pp_vipps_vipps", "pp_vipps_profile")],
       products: [
         { label: "mug", amounts: { nok: 249.5 } },
         { label: "tee", amounts: { nok: 199 } },

@@ -4,7 +4,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import axios from "axios"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
-import { orderOfCart, useSeededStore } from "../helpers/fixture"
+import { orderOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
 
@@ -17,7 +17,7 @@ const HOUR = 3600_000
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     const { store, shop, admin } = useSeededStore(api, getContainer, {
-      regions: [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
+      regions: [region("no", "pp_vipps_vipps")],
       products: [
         { label: "mug", amounts: { nok: 249.5 } },
         { label: "lamp", amounts: { nok: 100 } },

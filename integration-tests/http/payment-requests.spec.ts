@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createOrderPaymentCollectionWorkflow } from "@medusajs/medusa/core-flows"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
-import { useSeededStore } from "../helpers/fixture"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, useSimulator } from "../helpers/simulator"
 
@@ -25,14 +25,7 @@ type RequestView = {
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     const { store, shop, admin } = useSeededStore(api, getContainer, {
-      regions: [
-        {
-          name: "Norway",
-          currency: "nok",
-          country: "no",
-          providers: ["pp_vipps_vipps", "pp_vipps_direct"],
-        },
-      ],
+      regions: [region("no", "pp_vipps_vipps", "pp_vipps_direct")],
       products: [
         { label: "mug", amounts: { nok: 249.5 } },
         { label: "lamp", amounts: { nok: 100 } },

@@ -8,7 +8,7 @@ import { findRegistration } from "../../src/providers/vipps/registration"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
 import { syncVippsPayment } from "../../src/sync/sync-payment"
 import vippsWebhooks from "../../src/scripts/vipps-webhooks"
-import { ordersOfCart, useSeededStore } from "../helpers/fixture"
+import { ordersOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
 
@@ -30,7 +30,7 @@ async function sessionState(container: MedusaContainer, sessionId: string) {
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     const { shop, admin } = useSeededStore(api, getContainer, {
-      regions: [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
+      regions: [region("no", "pp_vipps_vipps")],
       products: [{ label: "mug", amounts: { nok: 249.5 } }],
     })
     const hookUrl = () => `http://localhost:${process.env.PORT}/hooks/vipps/vipps`

@@ -6,11 +6,10 @@
 import axios, { AxiosResponse } from "axios"
 import fs from "node:fs"
 import { Pool } from "pg"
-import { VippsClient } from "../../src/lib/vipps/client"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { RunningSimulator, startSimulator } from "../../src/simulator"
 import type { SeededStore } from "../helpers/store"
-import { NORWAY } from "../helpers/simulator"
+import { merchantClient, NORWAY } from "../helpers/simulator"
 import { freshDatabase, type FreshDatabase } from "../../scripts/lib/medusa-process"
 import {
   createStoreDir,
@@ -95,20 +94,7 @@ export class MultiInstanceStore {
     const ports = await freePorts(options.processes.length)
     // Vipps MobilePay sends webhooks to one public URL; here that is server B. Only AUTHORIZED is
     // registered, so that the only reads of a payment nobody approves come from the reconciliation job.
-    const client = new VippsClient({
-      clientId: NORWAY.clientId,
-      clientSecret: NORWAY.clientSecret,
-      subscriptionKey: NORWAY.subscriptionKey,
-      merchantSerialNumber: NORWAY.msn,
-      baseUrl: this.sim.url,
-      systemInfo: {
-        systemName: "medusa",
-        systemVersion: "multi-instance",
-        pluginName: "tests",
-        pluginVersion: "0",
-      },
-    })
-    const registration = await client.webhooks.register({
+    const registration = await merchantClient(this.sim.url, NORWAY).webhooks.register({
       url: `http://127.0.0.1:${ports[1]}${WEBHOOK_PATH}`,
       events: ["epayments.payment.authorized.v1"],
     })

@@ -5,29 +5,16 @@
 import { type AxiosInstance } from "axios"
 import { answerOnLandingPage } from "../../integration-tests/helpers/shopper"
 import { poll } from "../../integration-tests/helpers/poll"
-import { VippsClient } from "../../src/lib/vipps/client"
+import { merchantClient, NORWAY } from "../../integration-tests/helpers/simulator"
 import { EPAYMENT_WEBHOOK_EVENTS } from "../../src/lib/vipps/schemas"
 import type { RunningSimulator } from "../../src/simulator"
 import { check } from "./store"
 
-export const SALES_UNIT = {
-  clientId: "sim-client-id",
-  clientSecret: "sim-client-secret",
-  subscriptionKey: "sim-subscription-key",
-  msn: "123456",
-  currencies: ["NOK" as const],
-  name: "Compat Store",
-}
+/** The store's sales unit: the credentials its medusa-config (store/medusa-config.js) uses. */
+export const SALES_UNIT = { ...NORWAY, name: "Compat Store" }
 
 export async function registerWebhook(sim: RunningSimulator, url: string): Promise<string> {
-  const client = new VippsClient({
-    clientId: SALES_UNIT.clientId,
-    clientSecret: SALES_UNIT.clientSecret,
-    subscriptionKey: SALES_UNIT.subscriptionKey,
-    merchantSerialNumber: SALES_UNIT.msn,
-    baseUrl: sim.url,
-    systemInfo: { systemName: "compat", systemVersion: "0", pluginName: "compat", pluginVersion: "0" },
-  })
+  const client = merchantClient(sim.url, SALES_UNIT, "compat")
   const { secret } = await client.webhooks.register({ url, events: [...EPAYMENT_WEBHOOK_EVENTS] })
   return secret
 }
