@@ -14,7 +14,7 @@ import {
 } from "../providers/vipps/payment-state"
 import type { VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
-import { cartOfCollection, orderOfCollection } from "./links"
+import { cartOfCollection, orderOfCollection } from "../providers/vipps/links"
 import { withReferenceLock } from "./lock"
 import { fillExpressCart } from "./express"
 import { authorizeForOrderOfCart, authorizeOrderPayment } from "./order-payment"

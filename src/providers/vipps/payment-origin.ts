@@ -1,7 +1,7 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { Currency, Receipt } from "../../lib/vipps/schemas"
 import { isAdminRequestGrant } from "./admin-request"
-import { cartOfSession } from "./cart-lookup"
+import { receiptCartOfSession } from "./cart-lookup"
 import { minimumUserAgeOfCart } from "./minimum-age"
 import { orderReceipt } from "./order-receipt"
 import { buildReceipt } from "./receipt"
@@ -46,7 +46,7 @@ export async function paymentOrigin(
   currency: Currency,
   value: number,
 ): Promise<PaymentOrigin> {
-  const cart = await cartOfSession(sessionId)
+  const cart = await receiptCartOfSession(sessionId)
   const collectionId = await paymentCollectionOf(sessions, sessionId)
   const byStaff = adminRequest !== undefined
   if (byStaff && !isAdminRequestGrant(returnTokenKey, collectionId, adminRequest)) {
