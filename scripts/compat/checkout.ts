@@ -121,17 +121,29 @@ export async function checkout(http: Http): Promise<string> {
   }
   const sum = (rows: { amount: number }[]) => rows.reduce((total, row) => total + Number(row.amount), 0)
   const ledger = (reference: string) => JSON.stringify(sim.control.getPayment(reference)?.aggregate)
+  const expectLedger = (reference: string, aggregate: Record<string, number>) => {
+    const expected = JSON.stringify(aggregate)
+    check(ledger(reference) === expected, `Vipps MobilePay: ${ledger(reference)}, expected ${expected}`)
+  }
+  /** Polls until Medusa recorded captures of `total` on the order; checks there is exactly one. */
+  const expectOneCapture = async (what: string, orderId: string, total: number) => {
+    const recorded = await poll(
+      `${what} recorded in Medusa`,
+      async () => {
+        const row = await payment(orderId)
+        return sum(row.captures) === total && row
+      },
+      30_000,
+    )
+    check(recorded.captures.length === 1, `Medusa recorded ${recorded.captures.length} captures, expected 1`)
+  }
 
   const first = await checkoutToOrder(http)
   const paymentId: string = (await payment(first.orderId)).id
   await api.post(`/admin/payments/${paymentId}/capture`, { amount: 200 }, admin)
   await api.post(`/admin/payments/${paymentId}/capture`, { amount: 299 }, admin)
   await api.post(`/admin/payments/${paymentId}/refund`, { amount: 100 }, admin)
-  const expected = JSON.stringify({ authorized: 49900, captured: 49900, refunded: 10000, cancelled: 0 })
-  check(
-    ledger(first.reference) === expected,
-    `Vipps MobilePay: ${ledger(first.reference)}, expected ${expected}`,
-  )
+  expectLedger(first.reference, { authorized: 49900, captured: 49900, refunded: 10000, cancelled: 0 })
   const medusa = await payment(first.orderId)
   check(
     sum(medusa.captures) === 499 && sum(medusa.refunds) === 100,
@@ -141,35 +153,11 @@ export async function checkout(http: Http): Promise<string> {
   const second = await checkoutToOrder(http)
   sim.control.capture(second.reference, 15_000)
   await delivered(sim, second.reference, "CAPTURED")
-  const recorded = await poll(
-    "the portal capture recorded in Medusa",
-    async () => {
-      const row = await payment(second.orderId)
-      return sum(row.captures) === 150 && row
-    },
-    30_000,
-  )
-  const portal = JSON.stringify({ authorized: 49900, captured: 15000, refunded: 0, cancelled: 0 })
-  check(
-    ledger(second.reference) === portal,
-    `Vipps MobilePay: ${ledger(second.reference)}, expected ${portal}`,
-  )
-  check(recorded.captures.length === 1, `Medusa recorded ${recorded.captures.length} captures, expected 1`)
+  await expectOneCapture("the portal capture", second.orderId, 150)
+  expectLedger(second.reference, { authorized: 49900, captured: 15000, refunded: 0, cancelled: 0 })
 
   const third = await checkoutToOrder(http, "pp_vipps_direct", "racing the webhook")
-  const autoCaptured = await poll(
-    "the capture at authorization recorded in Medusa",
-    async () => {
-      const row = await payment(third.orderId)
-      return sum(row.captures) === 499 && row
-    },
-    30_000,
-  )
-  const direct = JSON.stringify({ authorized: 49900, captured: 49900, refunded: 0, cancelled: 0 })
-  check(ledger(third.reference) === direct, `Vipps MobilePay: ${ledger(third.reference)}, expected ${direct}`)
-  check(
-    autoCaptured.captures.length === 1,
-    `Medusa recorded ${autoCaptured.captures.length} captures, expected 1`,
-  )
+  await expectOneCapture("the capture at authorization", third.orderId, 499)
+  expectLedger(third.reference, { authorized: 49900, captured: 49900, refunded: 0, cancelled: 0 })
   return "3 orders: admin capture 200 + 299 and refund 100 NOK; portal capture recorded; capture at authorization"
 }
