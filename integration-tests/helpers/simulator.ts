@@ -3,6 +3,7 @@ import { poll } from "./poll"
 import { RunningSimulator, startSimulator } from "../../src/simulator"
 import { VippsClient } from "../../src/lib/vipps/client"
 import { EPAYMENT_WEBHOOK_EVENTS } from "../../src/lib/vipps/schemas"
+import { webhookHeaders } from "../../src/lib/webhook-signature"
 
 /** The two sales units medusa-config.ts registers (pp_vipps_vipps / pp_vipps_direct, and pp_vipps_mobilepay). */
 export const NORWAY = {
@@ -79,6 +80,26 @@ export function useSimulator(options: { webhooks?: boolean } = {}): { readonly c
       return holder.current
     },
   }
+}
+
+/** The store's webhook route of a registration, on the port `useSimulator({ webhooks: true })` fixed. */
+export const storeHookUrl = (registrationId = "vipps") =>
+  `http://localhost:${process.env.PORT}/hooks/vipps/${registrationId}`
+
+/** The headers Vipps MobilePay signs `body` with for delivery to `hookUrl` (the registration's secret by default). */
+export function signedWebhookHeaders(
+  body: string,
+  hookUrl: string,
+  secret = process.env.VIPPS_WEBHOOK_SECRET!,
+): Record<string, string> {
+  const url = new URL(hookUrl)
+  return webhookHeaders({
+    secret,
+    pathAndQuery: url.pathname,
+    host: url.host,
+    date: new Date().toUTCString(),
+    body,
+  })
 }
 
 /** Polls until `check` returns a truthy value, or fails after the deadline. */

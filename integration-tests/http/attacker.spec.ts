@@ -1,10 +1,9 @@
 import http from "node:http"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import axios from "axios"
-import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { orderOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
-import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
+import { eventually, NORWAY, signedWebhookHeaders, storeHookUrl, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(180_000)
 
@@ -34,7 +33,6 @@ medusaIntegrationTestRunner({
       products: [{ label: "mug", amounts: { nok: 249.5 } }],
       admin: false,
     })
-    const hookUrl = () => `http://localhost:${process.env.PORT}/hooks/vipps/vipps`
 
     const startPayment = (provider = "pp_vipps_vipps", data: Record<string, unknown> = {}) =>
       shop.startCheckout("nok", [{ label: "mug", quantity: 2 }], provider, SHOPPER, data)
@@ -303,16 +301,7 @@ medusaIntegrationTestRunner({
     })
 
     describe("the webhook route", () => {
-      function signed(body: string) {
-        const url = new URL(hookUrl())
-        return webhookHeaders({
-          secret: process.env.VIPPS_WEBHOOK_SECRET!,
-          pathAndQuery: url.pathname,
-          host: url.host,
-          date: new Date().toUTCString(),
-          body,
-        })
-      }
+      const signed = (body: string) => signedWebhookHeaders(body, storeHookUrl())
 
       const oversized = () =>
         JSON.stringify({
@@ -328,7 +317,7 @@ medusaIntegrationTestRunner({
 
       it("answers 413 to an oversized signed body instead of dropping the connection", async () => {
         const body = oversized()
-        const answer = await axios.post(hookUrl(), body, {
+        const answer = await axios.post(storeHookUrl(), body, {
           headers: { ...signed(body), "content-type": "application/json" },
           validateStatus: () => true,
           transformRequest: [(d) => d],
@@ -340,7 +329,7 @@ medusaIntegrationTestRunner({
 
       it("answers 413 to an oversized chunked body (no Content-Length) too", async () => {
         const body = oversized()
-        const url = new URL(hookUrl())
+        const url = new URL(storeHookUrl())
         const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
           const request = http.request(
             {

@@ -3,14 +3,13 @@ import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework
 import { Modules } from "@medusajs/framework/utils"
 import axios from "axios"
 import { VippsClient } from "../../src/lib/vipps/client"
-import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { findRegistration } from "../../src/providers/vipps/registration"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
 import { syncVippsPayment } from "../../src/sync/sync-payment"
 import vippsWebhooks from "../../src/scripts/vipps-webhooks"
 import { ordersOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
-import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
+import { eventually, NORWAY, signedWebhookHeaders, storeHookUrl, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(120_000)
 
@@ -33,7 +32,6 @@ medusaIntegrationTestRunner({
       regions: [region("no", "pp_vipps_vipps")],
       products: [{ label: "mug", amounts: { nok: 249.5 } }],
     })
-    const hookUrl = () => `http://localhost:${process.env.PORT}/hooks/vipps/vipps`
 
     const startPayment = () => shop.startCheckout("nok", [{ label: "mug", quantity: 2 }], "pp_vipps_vipps")
 
@@ -50,18 +48,10 @@ medusaIntegrationTestRunner({
         success: true,
         ...overrides,
       })
-      const url = new URL(hookUrl())
-      const headers = webhookHeaders({
-        secret: process.env.VIPPS_WEBHOOK_SECRET!,
-        pathAndQuery: url.pathname,
-        host: url.host,
-        date: new Date().toUTCString(),
-        body,
-      })
-      return { body, headers }
+      return { body, headers: signedWebhookHeaders(body, storeHookUrl()) }
     }
 
-    const post = (body: string, headers: Record<string, string>, url = hookUrl()) =>
+    const post = (body: string, headers: Record<string, string>, url = storeHookUrl()) =>
       axios.post(url, body, {
         headers: { ...headers, "content-type": "application/json" },
         validateStatus: () => true,
@@ -198,34 +188,21 @@ medusaIntegrationTestRunner({
         sim.current.control.dropWebhooks(10, { reference })
         sim.current.control.approve(reference)
         const body = signedEvent(reference).body
-        const url = new URL(hookUrl())
-        const headers = webhookHeaders({
-          secret: "not-the-secret",
-          pathAndQuery: url.pathname,
-          host: url.host,
-          date: new Date().toUTCString(),
-          body,
-        })
+        const headers = signedWebhookHeaders(body, storeHookUrl(), "not-the-secret")
         expect((await post(body, headers)).status).toBe(401)
         expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(0)
       })
 
       it("malformed JSON, correctly signed", async () => {
         const body = "{not json"
-        const url = new URL(hookUrl())
-        const headers = webhookHeaders({
-          secret: process.env.VIPPS_WEBHOOK_SECRET!,
-          pathAndQuery: url.pathname,
-          host: url.host,
-          date: new Date().toUTCString(),
-          body,
-        })
-        expect((await post(body, headers)).status).toBe(200)
+        expect((await post(body, signedWebhookHeaders(body, storeHookUrl()))).status).toBe(200)
       })
 
       it("an unknown registration", async () => {
         const event = signedEvent("test-no-payses-01ABCDEFGHJKMNPQRSTVWXYZ00")
-        expect((await post(event.body, event.headers, hookUrl().replace(/vipps$/, "nope"))).status).toBe(404)
+        expect((await post(event.body, event.headers, storeHookUrl().replace(/vipps$/, "nope"))).status).toBe(
+          404,
+        )
       })
     })
 
