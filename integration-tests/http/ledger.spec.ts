@@ -3,6 +3,7 @@ import type { IPaymentModuleService, IProductModuleService } from "@medusajs/fra
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import axios from "axios"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
+import { findRegistration } from "../../src/providers/vipps/registration"
 import { orderOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, NORWAY, signedWebhookHeaders, storeHookUrl, useSimulator } from "../helpers/simulator"
@@ -62,7 +63,10 @@ medusaIntegrationTestRunner({
 
     async function attention() {
       const { data } = await api.get("/admin/vipps/attention", admin)
-      return data as { flagged: { reference: string; reason: string; message: string }[] }
+      return data as {
+        flagged: { reference: string; reason: string; message: string }[]
+        webhooks: unknown[]
+      }
     }
 
     it("1. never refunds twice: a refund whose answers were all lost is recorded, and the second click is refused", async () => {
@@ -260,6 +264,18 @@ medusaIntegrationTestRunner({
       expect((await attention()).flagged.filter((f) => f.reference === reference)).toEqual([])
     })
 
+    it("7b. a reservation released in the portal before any capture: the order's payment says canceled, staff told", async () => {
+      const { reference, orderId } = await paidOrder()
+      const status = async () =>
+        (await api.get(`/admin/orders/${orderId}?fields=id,payment_status`, admin)).data.order.payment_status
+      expect(await status()).toBe("authorized")
+      sim.current.control.cancel(reference)
+      await eventually(async () => !!(await orderPayment(orderId)).canceled_at)
+      await eventually(async () => (await status()) === "canceled")
+      const flagged = (await attention()).flagged.find((f) => f.reference === reference)
+      expect(flagged).toMatchObject({ reason: "released_outside_medusa" })
+    })
+
     it("answers a webhook before the work is done: the order follows from the inbox", async () => {
       const { cart, reference } = await startPayment()
       sim.current.control.addLatency("getPayment", 1500, { times: 2 })
@@ -273,6 +289,38 @@ medusaIntegrationTestRunner({
       expect(await orderOfCart(getContainer(), cart.id)).toBeUndefined()
       await eventually(async () => !!(await orderOfCart(getContainer(), cart.id)))
       sim.current.control.clearFaults()
+    })
+
+    // Last: it deletes a registration, as Vipps MobilePay does after two weeks without an answer.
+    it("8. says when Vipps MobilePay stopped sending a registration's webhooks, and when it sends them again", async () => {
+      type Health = { provider_id: string; status: string; url: string | null }
+      const checkNow = async () =>
+        (await api.post("/admin/vipps/webhooks/check", {}, admin)).data.webhooks as Health[]
+      const shown = async () => (await attention()).webhooks as Health[]
+      const of = (list: Health[], providerId: string) => list.find((w) => w.provider_id === providerId)
+
+      const before = await checkNow()
+      expect(of(before, "pp_vipps_direct")).toMatchObject({ status: "registered" })
+      expect(of(before, "pp_vipps_vipps")?.url).toMatch(/\/hooks\/vipps\/vipps$/)
+      expect(of(before, "pp_vipps_profile")).toMatchObject({ status: "no_secret", url: null })
+
+      const direct = sim.current.control
+        .webhookRegistrations()
+        .find((r) => r.url.endsWith("/hooks/vipps/direct"))!
+      expect(sim.current.control.dropWebhookRegistration(direct.id)).toBe(true)
+      sim.current.control.clearRequests()
+      // The page shows the hourly answer without asking Vipps again…
+      expect(of(await shown(), "pp_vipps_direct")).toMatchObject({ status: "registered" })
+      expect(sim.current.control.requests({ operation: "listWebhooks" })).toHaveLength(0)
+      // …and "Check now" asks.
+      const after = await checkNow()
+      expect(of(after, "pp_vipps_direct")).toMatchObject({ status: "missing", url: null })
+      expect(of(after, "pp_vipps_vipps")).toMatchObject({ status: "registered" })
+      expect(of(await shown(), "pp_vipps_direct")).toMatchObject({ status: "missing" })
+
+      const client = findRegistration(getContainer(), "pp_vipps_direct")!.client
+      await client.webhooks.register({ url: direct.url, events: ["epayments.payment.authorized.v1"] })
+      expect(of(await checkNow(), "pp_vipps_direct")).toMatchObject({ status: "incomplete", url: direct.url })
     })
   },
 })
