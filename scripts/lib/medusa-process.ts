@@ -43,8 +43,7 @@ export type FreshDatabase = {
 
 const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
-/** Runs `run` with a client on the server's `postgres` database (to create and drop databases). */
-export async function asAdmin<T>(server: PgServer, run: (client: Client) => Promise<T>): Promise<T> {
+async function asAdmin<T>(server: PgServer, run: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ ...server, database: "postgres" })
   await client.connect()
   try {
@@ -57,14 +56,17 @@ export async function asAdmin<T>(server: PgServer, run: (client: Client) => Prom
 /**
  * A database on the PostgreSQL server of the tests (scripts/lib/postgres.js: DATABASE_URL, DB_HOST… or an
  * embedded server). `name` defaults to a fresh random one; with `keep`, an existing database of that name
- * is reused as it is, otherwise it is recreated empty.
+ * is reused as it is, otherwise it is recreated empty. With `server` (one the caller found or started
+ * already), that server is used and `close` leaves it running.
  */
 export async function freshDatabase(
-  options: { name?: string; keep?: boolean; log?: (message: string) => void } = {},
+  options: { name?: string; keep?: boolean; log?: (message: string) => void; server?: PgServer } = {},
 ): Promise<FreshDatabase> {
   const name = options.name ?? `medusa_${Date.now().toString(36)}_${crypto.randomBytes(3).toString("hex")}`
   if (!DATABASE_NAME.test(name)) throw new Error(`Invalid database name "${name}": use a-z, 0-9 and _`)
-  const postgres = await ensurePostgres({ log: options.log ?? (() => {}) })
+  const postgres = options.server
+    ? { server: options.server, stop: async () => {} }
+    : await ensurePostgres({ log: options.log ?? (() => {}) })
   const { server } = postgres
   const reused = await asAdmin(server, async (client) => {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
