@@ -27,8 +27,8 @@ import { parseArgs } from "node:util"
 import axios from "axios"
 import { startSimulator } from "../../src/simulator"
 import { freePort } from "../lib/free-port"
-import { asAdmin } from "../lib/medusa-process"
-import { databaseUrl, ensurePostgres, type PgServer } from "../lib/postgres"
+import { freshDatabase, type FreshDatabase } from "../lib/medusa-process"
+import { ensurePostgres, type PgServer } from "../lib/postgres"
 import { checkout, registerWebhook, SALES_UNIT, type Seeded } from "./checkout"
 import {
   buildDashboard,
@@ -88,11 +88,9 @@ async function runVersion(version: string, tarball: string, pg: PgServer): Promi
     webhookRetry: { attempts: 3, baseDelayMs: 100 },
   })
   let medusa: { url: string; stop(): Promise<void> } | undefined
+  let db: FreshDatabase | undefined
   try {
-    await asAdmin(pg, async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)
-      await client.query(`CREATE DATABASE "${database}"`)
-    })
+    db = await freshDatabase({ name: database, server: pg })
     const port = await freePort()
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -100,7 +98,7 @@ async function runVersion(version: string, tarball: string, pg: PgServer): Promi
       NODE_ENV: "production",
       LOG_LEVEL: process.env.COMPAT_LOG_LEVEL ?? "info",
       MEDUSA_DISABLE_TELEMETRY: "true",
-      DATABASE_URL: databaseUrl(pg, database),
+      DATABASE_URL: db.url,
       VIPPS_API_BASE_URL: sim.url,
       VIPPS_WEBHOOK_SECRET: await registerWebhook(sim, `http://127.0.0.1:${port}/hooks/vipps/vipps`),
       DIRECT_WEBHOOK_SECRET: await registerWebhook(sim, `http://127.0.0.1:${port}/hooks/vipps/direct`),
@@ -127,11 +125,7 @@ async function runVersion(version: string, tarball: string, pg: PgServer): Promi
   } finally {
     await medusa?.stop()
     await sim.stop()
-    if (!args.keep) {
-      await asAdmin(pg, (client) => client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).catch(
-        () => {},
-      )
-    }
+    if (!args.keep) await db?.drop().catch(() => {})
   }
 }
 
