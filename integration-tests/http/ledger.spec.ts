@@ -1,13 +1,12 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { IPaymentModuleService, IProductModuleService, MedusaContainer } from "@medusajs/framework/types"
+import type { IPaymentModuleService, IProductModuleService } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import axios from "axios"
-import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
 import { findRegistration } from "../../src/providers/vipps/registration"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { orderOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
-import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
+import { eventually, NORWAY, signedWebhookHeaders, storeHookUrl, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(240_000)
 
@@ -17,41 +16,19 @@ const HOUR = 3600_000
 /** Vipps MobilePay's event log and aggregate are the ledger: Medusa follows it whatever happens beside the plugin. */
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
-        [
-          { label: "mug", amounts: { nok: 249.5 } },
-          { label: "lamp", amounts: { nok: 100 } },
-        ],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
+    const { store, shop, admin } = useSeededStore(api, getContainer, {
+      regions: [region("no", "pp_vipps_vipps")],
+      products: [
+        { label: "mug", amounts: { nok: 249.5 } },
+        { label: "lamp", amounts: { nok: 100 } },
+      ],
     })
 
     const vipps = (reference: string) => sim.current.control.getPayment(reference)!
     const later = (ms: number) => new Date(Date.now() + ms)
 
-    async function startPayment(label = "mug", email = "shopper@example.com") {
-      const cart = await shop.createCart("nok", [{ label, quantity: 2 }], { email })
-      const { session } = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
-      return { cart, session, reference: session.data.reference as string }
-    }
-
-    async function orderOf(container: MedusaContainer, cartId: string) {
-      const query = container.resolve(ContainerRegistrationKeys.QUERY)
-      const { data } = await query.graph({
-        entity: "order_cart",
-        fields: ["order_id"],
-        filters: { cart_id: cartId },
-      })
-      return (data[0] as { order_id?: string } | undefined)?.order_id
-    }
+    const startPayment = (label = "mug", email = "shopper@example.com") =>
+      shop.startCheckout("nok", [{ label, quantity: 2 }], "pp_vipps_vipps", { email })
 
     async function paidOrder() {
       const { cart, reference } = await startPayment()
@@ -137,7 +114,7 @@ medusaIntegrationTestRunner({
       await eventually(async () => vipps(reference).aggregate.cancelled === 20000, 60_000)
       expect(vipps(reference).aggregate.captured).toBe(0)
       // Medusa rolls a failed completion back (an order it began is deleted): none remains.
-      await eventually(async () => (await orderOf(getContainer(), cart.id)) === undefined)
+      await eventually(async () => (await orderOfCart(getContainer(), cart.id)) === undefined)
       const { data } = await api.get(`/store/vipps/payments/${reference}`, { headers: shop.headers })
       expect(data.payment.status).toBe("failed")
       expect(data.payment.failure_reason).toMatch(/could not complete your order.*released/)
@@ -174,7 +151,7 @@ medusaIntegrationTestRunner({
       sim.current.control.approve(fresh.reference)
       const report = await reconcileVippsPayments(getContainer(), { now: later(6 * 60_000) })
       expect(report.checked).toBeLessThanOrEqual(50)
-      expect(await orderOf(getContainer(), fresh.cart.id)).toBeDefined()
+      expect(await orderOfCart(getContainer(), fresh.cart.id)).toBeDefined()
       sim.current.control.clearWebhookFaults()
     })
 
@@ -232,7 +209,7 @@ medusaIntegrationTestRunner({
     })
 
     it("5b. signed deliveries it cannot use are acknowledged, never refused", async () => {
-      const url = new URL(`http://localhost:${process.env.PORT}/hooks/vipps/vipps`)
+      const url = new URL(storeHookUrl())
       for (const body of [
         "{not json",
         JSON.stringify({
@@ -247,13 +224,7 @@ medusaIntegrationTestRunner({
         }),
         JSON.stringify({ msn: NORWAY.msn, reference: "whatever-1234", name: "SOMETHING_NEW" }),
       ]) {
-        const headers = webhookHeaders({
-          secret: process.env.VIPPS_WEBHOOK_SECRET!,
-          pathAndQuery: url.pathname,
-          host: url.host,
-          date: new Date().toUTCString(),
-          body,
-        })
+        const headers = signedWebhookHeaders(body, url.toString())
         const response = await axios.post(url.toString(), body, {
           headers: { ...headers, "content-type": "application/json" },
           transformRequest: [(d) => d],
@@ -315,8 +286,8 @@ medusaIntegrationTestRunner({
         { timeoutMs: 15_000 },
       )
       expect(delivery.attempts.map((a) => a.status)).toEqual([200])
-      expect(await orderOf(getContainer(), cart.id)).toBeUndefined()
-      await eventually(async () => !!(await orderOf(getContainer(), cart.id)))
+      expect(await orderOfCart(getContainer(), cart.id)).toBeUndefined()
+      await eventually(async () => !!(await orderOfCart(getContainer(), cart.id)))
       sim.current.control.clearFaults()
     })
 

@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { randomUUID } from "node:crypto"
-import { orderOfCart } from "./links"
+import { orderOfCart } from "../providers/vipps/links"
 
 /**
  * Whether another completion of this cart (the storefront's `POST complete`, racing the webhook) is

@@ -1,7 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { completedElsewhere } from "../../sync/cart-completion"
-import { orderOfCart } from "../../sync/links"
+import { orderOfCart } from "../../providers/vipps/links"
 import { PROVIDER_ID_PREFIX } from "../../providers/vipps/registration"
 
 type CartSessions = {

@@ -6,7 +6,7 @@ import { isVippsSessionData } from "../../../../providers/vipps/session-data"
 import { captureDaysLeft, captureDeadline, captureDueSoon } from "../../../../lib/capture-deadline"
 import { remainingToCapture } from "../../../../providers/vipps/payment-state"
 import { ATTENTION_KEY, type Attention, flaggedSessionIds } from "../../../../sync/attention"
-import { orderOfCollection } from "../../../../sync/links"
+import { orderOfCollection } from "../../../../providers/vipps/links"
 import { type WebhookHealth, webhookHealth } from "../../../../sync/webhook-health"
 
 export type AttentionItem = Attention & {
