@@ -14,6 +14,7 @@ import {
 } from "../providers/vipps/payment-state"
 import type { VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
+import { confirmCartInventory } from "./cart-inventory"
 import { cartOfCollection, orderOfCollection } from "./links"
 import { withReferenceLock } from "./lock"
 import { fillExpressCart } from "./express"
@@ -137,6 +138,7 @@ async function syncLocked(
       await authorizeForOrderOfCart(container, cartId, session.id, orderId)
     } else if (cartId) {
       await fillExpressCart(container, session, cartId, vipps)
+      await confirmCartInventory(container, cartId)
       await completeCartWorkflow(container).run({ input: { id: cartId } })
     } else {
       await authorizeOrderPayment(container, {
@@ -146,6 +148,13 @@ async function syncLocked(
       })
     }
   } catch (error) {
+    // A completion whose rollback Medusa lost (see cart-inventory.ts) leaves its order: that order gets this
+    // payment on the next visit (above), it is never released from under it.
+    if (cartId && !orderId && (await orderOfCollection(container, session.payment_collection_id))) {
+      throw new SyncError(
+        `Vipps MobilePay payment ${reference} is approved; its failed completion left an order, authorized on the next visit`,
+      )
+    }
     const attempts = await completionFailed(container, reference)
     if (isDefiniteFailure(error) || attempts >= registration.options.maxCompletionAttempts) {
       return releaseUnorderable(container, registration, session as never, vipps, describe(error))
