@@ -361,6 +361,18 @@ medusaIntegrationTestRunner({
       expect((await attention()).flagged.filter((f) => f.reference === reference)).toEqual([])
     })
 
+    it("7b. the same refund with its webhook lost is found by the reconciler", async () => {
+      const { reference, orderId, paymentId } = await paidOrder()
+      await api.post(`/admin/payments/${paymentId}/capture`, { amount: 300 }, admin)
+      sim.current.control.cancel(reference)
+      await eventually(async () => !!(await orderPayment(orderId)).canceled_at)
+      sim.current.control.dropWebhooks(1, { reference, event: "REFUNDED" })
+      sim.current.control.refund(reference, 10000)
+      await reconcileVippsPayments(getContainer(), { now: later(2 * HOUR), batchSize: 10_000 })
+      expect(sum((await orderPayment(orderId)).refunds)).toBe(100)
+      expect(vipps(reference).aggregate.refunded).toBe(10000)
+    })
+
     it("answers a webhook before the work is done: the order follows from the inbox", async () => {
       const { cart, reference } = await startPayment()
       sim.current.control.addLatency("getPayment", 1500, { times: 2 })
