@@ -718,7 +718,7 @@ medusaIntegrationTestRunner({
             "admin calls": stats.adminCalls,
             "admin refusals": stats.adminFailures.length,
             "reconcile runs": stats.reconcileRuns,
-            "job syncs → approved": stats.reconcileOrders,
+            "job visits, approved": stats.reconcileOrders,
             "final sweeps": sweeps,
           },
         ]),
