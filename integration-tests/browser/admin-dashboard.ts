@@ -14,6 +14,7 @@ import {
   startMedusaOnFreshDatabase,
 } from "../../scripts/lib/medusa-process"
 import type { RunningSimulator } from "../../src/simulator"
+import { poll } from "../helpers/poll"
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium"
 
 /** Screenshots of the browser tests (gitignored). */
@@ -28,6 +29,8 @@ export type AdminDashboard = {
   readonly auth: { authorization: string }
   /** A shopper's checkout over the store API, approved on the landing page: an order with a reservation. */
   placeOrder(): Promise<{ orderId: string; paymentId: string; reference: string }>
+  /** Express from the product page (two of the demo product), approved in the simulator: its order. */
+  placeExpressOrder(): Promise<{ orderId: string; reference: string }>
   logIn(page: Page): Promise<void>
 }
 
@@ -134,6 +137,27 @@ export function useAdminDashboard(label: string): AdminDashboard {
     return { orderId: order.id, paymentId: payment.id, reference: session.data.reference }
   }
 
+  async function placeExpressOrder(): Promise<{ orderId: string; reference: string }> {
+    const shop = { "x-publishable-api-key": store.publishableKey }
+    const { express } = await ok(`${medusa.url}/store/vipps/express`, {
+      headers: shop,
+      body: { variant_id: store.variantId, quantity: 2, region_id: store.regionId },
+    })
+    // The shopper keeps the preselected delivery option.
+    sim.control.approve(express.reference)
+    const orderId = await poll(
+      "the Express order",
+      async () =>
+        (
+          await ok(`${medusa.url}/store/vipps/payments/${express.reference}?cart_id=${express.cart_id}`, {
+            headers: shop,
+          })
+        ).payment.order_id as string | null,
+      60_000,
+    )
+    return { orderId, reference: express.reference }
+  }
+
   async function logIn(page: Page) {
     await page.fill('input[name="email"]', admin.email)
     await page.fill('input[name="password"]', admin.password)
@@ -158,6 +182,7 @@ export function useAdminDashboard(label: string): AdminDashboard {
       return auth
     },
     placeOrder,
+    placeExpressOrder,
     logIn,
   }
 }

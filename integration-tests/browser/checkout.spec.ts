@@ -1,11 +1,12 @@
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import type { IPaymentModuleService } from "@medusajs/framework/types"
+import type { IFulfillmentModuleService, IPaymentModuleService } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { createShippingOptionsWorkflow } from "@medusajs/medusa/core-flows"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { chromium, type BrowserContext } from "playwright-core"
-import { DEMO_PRODUCT, DEMO_SHIPPING, seedDemoStore } from "../../scripts/demo/seed-store"
+import { chromium, type BrowserContext, type Page } from "playwright-core"
+import { DEMO_PRODUCT, DEMO_SHIPPING, type DemoStore, seedDemoStore } from "../../scripts/demo/seed-store"
 import { startStorefront, type RunningStorefront } from "../../scripts/demo/storefront"
 import { useSimulator } from "../helpers/simulator"
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "./chromium"
@@ -13,7 +14,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "./chromium"
 /**
  * A shopper in a real (headless) browser: the demo storefront page talks to Medusa's store API with the
  * publishable key, the Pay with Vipps button leads to the simulator's landing page, Approve brings the
- * shopper back, and the storefront shows the order confirmation.
+ * shopper back, and the storefront shows the order confirmation. Express: "Buy now with Vipps" on the
+ * product page and in the cart, the delivery option chosen on the landing page, the order page showing it.
  */
 
 jest.setTimeout(180_000)
@@ -58,9 +60,10 @@ if (unavailable) {
     testSuite: ({ api, getContainer }) => {
       let context: BrowserContext
       let profile: string
+      let store: DemoStore
 
       beforeAll(async () => {
-        const store = await seedDemoStore(getContainer())
+        store = await seedDemoStore(getContainer())
         storefront.configure({
           medusaUrl: String(api.defaults.baseURL),
           publishableKey: store.publishableKey,
@@ -86,9 +89,8 @@ if (unavailable) {
         if (profile) fs.rmSync(profile, { recursive: true, force: true })
       })
 
-      it("pays with Vipps from the storefront, approves on the landing page and sees the order confirmation", async () => {
-        const page = await context.newPage()
-        // Script errors, and failed or refused calls (e.g. CORS) from the storefront and to Medusa.
+      /** Script errors, and failed or refused calls (e.g. CORS) from the storefront and to Medusa. */
+      function watchErrors(page: Page): string[] {
         const pageErrors: string[] = []
         const watched = (url: string) =>
           url.startsWith(storefront.url) || url.startsWith(String(api.defaults.baseURL))
@@ -100,6 +102,12 @@ if (unavailable) {
           if (response.status() >= 400 && watched(response.url()))
             pageErrors.push(`${response.status()} ${response.url()}`)
         })
+        return pageErrors
+      }
+
+      it("pays with Vipps from the storefront, approves on the landing page and sees the order confirmation", async () => {
+        const page = await context.newPage()
+        const pageErrors = watchErrors(page)
 
         const paymentsBefore = sim.current.control.payments().length
         await page.goto(storefront.url)
@@ -187,6 +195,143 @@ if (unavailable) {
 
         await page.getByRole("link", { name: "Try again" }).click()
         await page.locator("#pay").waitFor({ state: "visible", timeout: 15_000 })
+        await page.close()
+      })
+
+      /** A second delivery option to choose in the app: a pickup point, cheaper than home delivery. */
+      async function addPickupOption(): Promise<string> {
+        const fulfillment = getContainer().resolve<IFulfillmentModuleService>(Modules.FULFILLMENT)
+        const [home] = await fulfillment.listShippingOptions(
+          { id: store.shippingOptionId },
+          { select: ["id", "service_zone_id", "shipping_profile_id"] },
+        )
+        const { result } = await createShippingOptionsWorkflow(getContainer()).run({
+          input: [
+            {
+              name: "Pickup at Kiwi Grünerløkka",
+              price_type: "flat",
+              provider_id: "manual_manual",
+              service_zone_id: home.service_zone_id,
+              shipping_profile_id: home.shipping_profile_id,
+              type: { label: "Pickup point", description: "1-3 business days", code: "pickup" },
+              prices: [{ region_id: store.regionId, amount: 29 }],
+              rules: [
+                { attribute: "enabled_in_store", value: "true", operator: "eq" },
+                { attribute: "is_return", value: "false", operator: "eq" },
+              ],
+            },
+          ],
+        })
+        return result[0].id
+      }
+
+      /** The order a storefront page shows, as Medusa holds it, with its one Vipps MobilePay payment. */
+      async function shownOrder(orderId: string) {
+        const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+        const { data } = await query.graph({
+          entity: "order",
+          fields: [
+            "id",
+            "email",
+            "total",
+            "shipping_address.address_1",
+            "shipping_methods.shipping_option_id",
+            "payment_collections.payments.data",
+          ],
+          filters: { id: orderId },
+        })
+        expect(data).toHaveLength(1)
+        const order = data[0] as unknown as OrderRow & {
+          email: string
+          shipping_address: { address_1: string }
+          shipping_methods: { shipping_option_id: string }[]
+        }
+        const payments = (order.payment_collections ?? []).flatMap((c) => c.payments ?? [])
+        expect(payments).toHaveLength(1)
+        return { ...order, reference: payments[0].data?.reference as string }
+      }
+
+      it("Express from the product page: Buy now with Vipps, a delivery option chosen on the landing page, the order page", async () => {
+        // Added here, after the checkouts above (they take the store's first option).
+        const pickupId = await addPickupOption()
+        const page = await context.newPage()
+        const pageErrors = watchErrors(page)
+        await page.goto(storefront.url)
+        const express = page.locator("#express")
+        await express.waitFor({ state: "visible", timeout: 15_000 })
+        expect(await express.innerText()).toContain("Buy now with Vipps")
+        await page.locator("#terms").check()
+        fs.mkdirSync(ARTIFACTS, { recursive: true })
+        await page.screenshot({ path: path.join(ARTIFACTS, "express-product.png"), fullPage: true })
+
+        await express.click()
+        await page.waitForURL((url) => url.href.startsWith(`${sim.current.publicUrl}/landing`), {
+          timeout: 30_000,
+        })
+        // Vipps MobilePay shows the goods; the delivery chosen in the app is added to them.
+        const goods = 2 * DEMO_PRODUCT.price
+        expect(await page.locator("#amount").innerText()).toBe(`${goods.toFixed(2)} NOK`)
+        expect(await page.locator("#shipping").innerText()).toContain("Pickup at Kiwi Grünerløkka")
+        await page.locator(`input[name="shippingOptionId"][value="${pickupId}"]`).check()
+        await page.screenshot({ path: path.join(ARTIFACTS, "express-landing.png"), fullPage: true })
+        await page.locator("#approve").click()
+
+        await page.waitForURL((url) => url.href.startsWith(`${storefront.url}/checkout/vipps/return`), {
+          timeout: 30_000,
+        })
+        await page.locator("#confirmation").waitFor({ state: "visible", timeout: 60_000 })
+        expect(await page.locator("#order-shipping").innerText()).toBe("Pickup at Kiwi Grünerløkka")
+        expect(await page.locator("#order-total").innerText()).toMatch(/528,00/)
+        expect(await page.locator("#order-address").innerText()).toContain("Robert Levins gate 5")
+        await page.screenshot({ path: path.join(ARTIFACTS, "express-order.png"), fullPage: true })
+
+        // The order shown: the app's address, email and delivery, for exactly what Vipps MobilePay authorized.
+        const order = await shownOrder(await page.locator("#order-id").innerText())
+        expect(order.shipping_methods.map((m) => m.shipping_option_id)).toEqual([pickupId])
+        expect(order.shipping_address.address_1).toBe("Robert Levins gate 5")
+        expect(order.email).toBe(await page.locator("#order-email").innerText())
+        const vipps = sim.current.control.getPayment(order.reference)!
+        expect(vipps.aggregate.authorized).toBe(Math.round(Number(order.total) * 100))
+        expect(vipps.aggregate.authorized).toBe(52_800)
+        expect(pageErrors).toEqual([])
+        await page.close()
+      })
+
+      it("Express from the cart: the cart page's button, the order page", async () => {
+        const page = await context.newPage()
+        const pageErrors = watchErrors(page)
+        await page.goto(storefront.url)
+        await page.locator("#add").click()
+        await page.waitForURL((url) => url.pathname === "/cart", { timeout: 15_000 })
+        const express = page.locator("#express")
+        await express.waitFor({ state: "visible", timeout: 15_000 })
+        expect(await page.locator("#cart").innerText()).toMatch(/2 × Fjord Coffee Mug\s+499,00\s+kr/)
+        expect(await page.locator("#cart-subtotal").innerText()).toMatch(/499,00/)
+        await page.locator("#terms").check()
+        await page.screenshot({ path: path.join(ARTIFACTS, "express-cart.png"), fullPage: true })
+
+        await express.click()
+        await page.waitForURL((url) => url.href.startsWith(`${sim.current.publicUrl}/landing`), {
+          timeout: 30_000,
+        })
+        // The shopper keeps the preselected option (which options Medusa lists for this cart may lag behind
+        // the pickup option added above: Medusa caches its shipping-option listing per address).
+        const preselected = page.locator('input[name="shippingOptionId"]:checked')
+        const optionId = await preselected.inputValue()
+        const optionName = (await preselected.locator("..").innerText()).split(" — ")[0]
+        await page.screenshot({ path: path.join(ARTIFACTS, "express-cart-landing.png"), fullPage: true })
+        await page.locator("#approve").click()
+        await page.locator("#confirmation").waitFor({ state: "visible", timeout: 60_000 })
+        expect(await page.locator("#order-shipping").innerText()).toBe(optionName)
+        const order = await shownOrder(await page.locator("#order-id").innerText())
+        expect(order.shipping_methods.map((m) => m.shipping_option_id)).toEqual([optionId])
+        expect(sim.current.control.getPayment(order.reference)!.aggregate.authorized).toBe(
+          Math.round(Number(order.total) * 100),
+        )
+        // The cart became the order: the cart page is empty again.
+        await page.goto(`${storefront.url}/cart`)
+        await page.locator("#empty").waitFor({ state: "visible", timeout: 15_000 })
+        expect(pageErrors).toEqual([])
         await page.close()
       })
     },

@@ -3,6 +3,7 @@ import { poll } from "./poll"
 import { RunningSimulator, startSimulator } from "../../src/simulator"
 import { VippsClient } from "../../src/lib/vipps/client"
 import { EPAYMENT_WEBHOOK_EVENTS } from "../../src/lib/vipps/schemas"
+import { webhookHeaders } from "../../src/lib/webhook-signature"
 
 /** The two sales units medusa-config.ts registers (pp_vipps_vipps / pp_vipps_direct, and pp_vipps_mobilepay). */
 export const NORWAY = {
@@ -20,6 +21,20 @@ export const DENMARK = {
   msn: "654321",
   currencies: ["DKK" as const, "EUR" as const],
   name: "Demo Store Denmark",
+}
+
+export type SimulatorMerchant = typeof NORWAY | typeof DENMARK
+
+/** The API client a merchant of the simulator uses (here: for the Webhooks API, as a merchant registers). */
+export function merchantClient(simulatorUrl: string, merchant: SimulatorMerchant, systemName = "medusa") {
+  return new VippsClient({
+    clientId: merchant.clientId,
+    clientSecret: merchant.clientSecret,
+    subscriptionKey: merchant.subscriptionKey,
+    merchantSerialNumber: merchant.msn,
+    baseUrl: simulatorUrl,
+    systemInfo: { systemName, systemVersion: "test", pluginName: "tests", pluginVersion: "0" },
+  })
 }
 
 /** Which registration of medusa-config.ts uses which sales unit and which env var holds its webhook secret. */
@@ -47,19 +62,7 @@ export function useSimulator(options: { webhooks?: boolean } = {}): { readonly c
       const port = await freePort()
       process.env.PORT = String(port)
       for (const registration of REGISTRATIONS) {
-        const client = new VippsClient({
-          clientId: registration.merchant.clientId,
-          clientSecret: registration.merchant.clientSecret,
-          subscriptionKey: registration.merchant.subscriptionKey,
-          merchantSerialNumber: registration.merchant.msn,
-          baseUrl: holder.current.url,
-          systemInfo: {
-            systemName: "medusa",
-            systemVersion: "test",
-            pluginName: "tests",
-            pluginVersion: "0",
-          },
-        })
+        const client = merchantClient(holder.current.url, registration.merchant)
         const { secret } = await client.webhooks.register({
           url: `http://localhost:${port}/hooks/vipps/${registration.id}`,
           events: [...EPAYMENT_WEBHOOK_EVENTS],
@@ -77,6 +80,26 @@ export function useSimulator(options: { webhooks?: boolean } = {}): { readonly c
       return holder.current
     },
   }
+}
+
+/** The store's webhook route of a registration, on the port `useSimulator({ webhooks: true })` fixed. */
+export const storeHookUrl = (registrationId = "vipps") =>
+  `http://localhost:${process.env.PORT}/hooks/vipps/${registrationId}`
+
+/** The headers Vipps MobilePay signs `body` with for delivery to `hookUrl` (the registration's secret by default). */
+export function signedWebhookHeaders(
+  body: string,
+  hookUrl: string,
+  secret = process.env.VIPPS_WEBHOOK_SECRET!,
+): Record<string, string> {
+  const url = new URL(hookUrl)
+  return webhookHeaders({
+    secret,
+    pathAndQuery: url.pathname,
+    host: url.host,
+    date: new Date().toUTCString(),
+    body,
+  })
 }
 
 /** Polls until `check` returns a truthy value, or fails after the deadline. */

@@ -134,6 +134,18 @@ export function storefront(api: AxiosInstance, store: SeededStore) {
       )
       return { paymentCollectionId: pc.payment_collection.id as string, session }
     },
+    /** A cart and its Vipps MobilePay session: what the checkout page does before the shopper pays. */
+    async startCheckout(
+      currency: string,
+      items: { label: string; quantity?: number }[],
+      providerId: string,
+      extra?: Record<string, unknown>,
+      data: Record<string, unknown> = {},
+    ) {
+      const cart = await this.createCart(currency, items, extra)
+      const { session } = await this.startPayment(cart.id, providerId, { cart_id: cart.id, ...data })
+      return { cart, session, reference: session.data.reference as string }
+    },
     async complete(cartId: string) {
       return api.post(`/store/carts/${cartId}/complete`, {}, { headers, validateStatus: () => true })
     },

@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { useSimulator } from "../helpers/simulator"
 import type { PaymentView } from "../../src/api/admin/vipps/payments/[id]/route"
@@ -14,21 +14,9 @@ type View = PaymentView
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [
-          { name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] },
-          { name: "Denmark", currency: "dkk", country: "dk", providers: ["pp_vipps_mobilepay"] },
-        ],
-        [{ label: "mug", amounts: { nok: 249.5, dkk: 19.99 } }],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
+    const { shop, admin } = useSeededStore(api, getContainer, {
+      regions: [region("no", "pp_vipps_vipps"), region("dk", "pp_vipps_mobilepay")],
+      products: [{ label: "mug", amounts: { nok: 249.5, dkk: 19.99 } }],
     })
 
     /** A paid order: cart, session, approval on the landing page, completion. Returns the Medusa payment. */

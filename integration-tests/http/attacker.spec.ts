@@ -1,12 +1,9 @@
 import http from "node:http"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import type { MedusaContainer } from "@medusajs/framework/types"
 import axios from "axios"
-import { webhookHeaders } from "../../src/lib/webhook-signature"
-import { seedStore, SeededStore, storefront } from "../helpers/store"
+import { orderOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
-import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
+import { eventually, NORWAY, signedWebhookHeaders, storeHookUrl, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(180_000)
 
@@ -25,47 +22,20 @@ const SHOPPER = {
   },
 }
 
-async function orderOfCart(container: MedusaContainer, cartId: string) {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order_cart",
-    fields: ["order_id"],
-    filters: { cart_id: cartId },
-  })
-  return (data[0] as { order_id?: string } | undefined)?.order_id
-}
-
 /**
  * The public routes tried as an attacker would: with the publishable key alone (every storefront ships it)
  * and a payment reference (it shows up in links, logs and reports), or with nothing at all.
  */
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    const hookUrl = () => `http://localhost:${process.env.PORT}/hooks/vipps/vipps`
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [
-          {
-            name: "Norway",
-            currency: "nok",
-            country: "no",
-            providers: ["pp_vipps_vipps", "pp_vipps_direct"],
-          },
-        ],
-        [{ label: "mug", amounts: { nok: 249.5 } }],
-      )
-      shop = storefront(api, store)
+    const { shop } = useSeededStore(api, getContainer, {
+      regions: [region("no", "pp_vipps_vipps", "pp_vipps_direct")],
+      products: [{ label: "mug", amounts: { nok: 249.5 } }],
+      admin: false,
     })
 
-    async function startPayment(provider = "pp_vipps_vipps", data: Record<string, unknown> = {}) {
-      const cart = await shop.createCart("nok", [{ label: "mug", quantity: 2 }], SHOPPER)
-      const { session } = await shop.startPayment(cart.id, provider, { cart_id: cart.id, ...data })
-      return { cart, session, reference: session.data.reference as string }
-    }
+    const startPayment = (provider = "pp_vipps_vipps", data: Record<string, unknown> = {}) =>
+      shop.startCheckout("nok", [{ label: "mug", quantity: 2 }], provider, SHOPPER, data)
 
     const status = (reference: string, params: { token?: string; cart_id?: string } = {}) =>
       api.get(`/store/vipps/payments/${reference}`, {
@@ -331,16 +301,7 @@ medusaIntegrationTestRunner({
     })
 
     describe("the webhook route", () => {
-      function signed(body: string) {
-        const url = new URL(hookUrl())
-        return webhookHeaders({
-          secret: process.env.VIPPS_WEBHOOK_SECRET!,
-          pathAndQuery: url.pathname,
-          host: url.host,
-          date: new Date().toUTCString(),
-          body,
-        })
-      }
+      const signed = (body: string) => signedWebhookHeaders(body, storeHookUrl())
 
       const oversized = () =>
         JSON.stringify({
@@ -356,7 +317,7 @@ medusaIntegrationTestRunner({
 
       it("answers 413 to an oversized signed body instead of dropping the connection", async () => {
         const body = oversized()
-        const answer = await axios.post(hookUrl(), body, {
+        const answer = await axios.post(storeHookUrl(), body, {
           headers: { ...signed(body), "content-type": "application/json" },
           validateStatus: () => true,
           transformRequest: [(d) => d],
@@ -368,7 +329,7 @@ medusaIntegrationTestRunner({
 
       it("answers 413 to an oversized chunked body (no Content-Length) too", async () => {
         const body = oversized()
-        const url = new URL(hookUrl())
+        const url = new URL(storeHookUrl())
         const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
           const request = http.request(
             {

@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { DENMARK, eventually, NORWAY, useSimulator } from "../helpers/simulator"
 
@@ -9,33 +9,19 @@ const sim = useSimulator()
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [
-          {
-            name: "Norway",
-            currency: "nok",
-            country: "no",
-            providers: ["pp_vipps_vipps", "pp_vipps_direct"],
-          },
-          { name: "Denmark", currency: "dkk", country: "dk", providers: ["pp_vipps_mobilepay"] },
-          { name: "Finland", currency: "eur", country: "fi", providers: ["pp_vipps_mobilepay"] },
-          { name: "United States", currency: "usd", country: "us", providers: ["pp_vipps_vipps"] },
-        ],
-        [
-          { label: "mug", amounts: { nok: 249.5, dkk: 19.99, eur: 19.99, usd: 25 } },
-          { label: "cent", amounts: { dkk: 0.01, eur: 0.01 } },
-          { label: "car", amounts: { dkk: 649999.99, eur: 649999.99 } },
-          { label: "yacht", amounts: { dkk: 1234567.89, nok: 1234567.89 } },
-        ],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
+    const { shop, admin } = useSeededStore(api, getContainer, {
+      regions: [
+        region("no", "pp_vipps_vipps", "pp_vipps_direct"),
+        region("dk", "pp_vipps_mobilepay"),
+        region("fi", "pp_vipps_mobilepay"),
+        region("us", "pp_vipps_vipps"),
+      ],
+      products: [
+        { label: "mug", amounts: { nok: 249.5, dkk: 19.99, eur: 19.99, usd: 25 } },
+        { label: "cent", amounts: { dkk: 0.01, eur: 0.01 } },
+        { label: "car", amounts: { dkk: 649999.99, eur: 649999.99 } },
+        { label: "yacht", amounts: { dkk: 1234567.89, nok: 1234567.89 } },
+      ],
     })
 
     /** cart → session → approve on the landing page → complete */

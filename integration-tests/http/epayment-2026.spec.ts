@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { minimumUserAgeOfCart } from "../../src/providers/vipps/minimum-age"
 import { useSimulator } from "../helpers/simulator"
@@ -15,28 +15,12 @@ const sim = useSimulator()
  */
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [
-          {
-            name: "Norway",
-            currency: "nok",
-            country: "no",
-            providers: ["pp_vipps_profile", "pp_vipps_legal"],
-          },
-        ],
-        [
-          { label: "mug", amounts: { nok: 249.5 } },
-          { label: "wine", amounts: { nok: 199 } },
-        ],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
+    const { store, shop, admin } = useSeededStore(api, getContainer, {
+      regions: [region("no", "pp_vipps_profile", "pp_vipps_legal")],
+      products: [
+        { label: "mug", amounts: { nok: 249.5 } },
+        { label: "wine", amounts: { nok: 199 } },
+      ],
     })
 
     /** A cart with no e-mail and no address, paid with profile sharing and approved in the app. */

@@ -1,11 +1,13 @@
-import type { IFulfillmentModuleService } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import type { IFulfillmentModuleService, IInventoryService } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import {
+  createInventoryLevelsWorkflow,
   createProductsWorkflow,
   createPromotionsWorkflow,
   createRegionsWorkflow,
   createShippingOptionsWorkflow,
   createTaxRegionsWorkflow,
+  updateInventoryLevelsWorkflow,
   updateShippingOptionsWorkflow,
 } from "@medusajs/medusa/core-flows"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
@@ -147,6 +149,23 @@ medusaIntegrationTestRunner({
       const payments = order.payment_collections.flatMap((c: { payments: unknown[] }) => c.payments)
       expect(payments).toHaveLength(1)
       expect(Math.round(Number(payments[0].amount) * 100)).toBe(52_800)
+      // The admin panel shows the delivery chosen in the app and what the app shared, in the merchant's words.
+      const { data: view } = await api.get(`/admin/vipps/payments/${payments[0].id}`, admin)
+      expect(view.vipps_payment.express).toEqual({
+        shipping_option: {
+          id: pickupId,
+          name: "Pickup at Kiwi Grünerløkka",
+          price: { currency: "NOK", value: 2_900, decimal: "29.00" },
+        },
+        address: {
+          line_1: "Robert Levins gate 5",
+          line_2: null,
+          postal_code: "0154",
+          city: "Oslo",
+          country: "NO",
+        },
+        contact: { name: "Ola Nordmann", email: "ola.nordmann@example.com", phone: expect.any(String) },
+      })
       // One Vipps MobilePay payment for this cart.
       expect(
         sim.current.control
@@ -156,15 +175,25 @@ medusaIntegrationTestRunner({
     })
 
     it("cart: a cart with nothing but items, completed by the storefront after the app (one order)", async () => {
-      const { data } = await api.post(
-        "/store/carts",
-        { region_id: store.regionId, items: [{ variant_id: store.variantId, quantity: 1 }] },
+      // As a storefront's "Add to cart" makes it: an empty cart, then the item.
+      const { data } = await api.post("/store/carts", { region_id: store.regionId }, { headers })
+      const cartId = data.cart.id
+      await api.post(
+        `/store/carts/${cartId}/line-items`,
+        { variant_id: store.variantId, quantity: 1 },
         { headers },
       )
-      const cartId = data.cart.id
       const started = await express({ cart_id: cartId })
       expect(started.status).toBe(200)
       const reference = started.data.express.reference
+      const [create] = sim.current.control.requests({ operation: "createPayment" }).slice(-1)
+      const offered = (create.body as CreateRequest).shipping.fixedOptions.flatMap((g) =>
+        g.options.map((o) => [o.id, o.amount.value]),
+      )
+      expect(offered).toEqual([
+        [pickupId, 2_900],
+        [store.shippingOptionId, 4_900],
+      ])
       // Before approval the storefront cannot complete an Express cart.
       const early = await api.post(
         `/store/carts/${cartId}/complete`,
@@ -282,6 +311,160 @@ medusaIntegrationTestRunner({
           input: [{ id: pickupId, prices: [{ region_id: store.regionId, amount: 29 }] }],
         })
       }
+    })
+
+    /** A product with one unit in the Oslo warehouse; answers its variant and how to set its stock. */
+    async function lastUnitProduct() {
+      const container = getContainer()
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const fulfillment = container.resolve<IFulfillmentModuleService>(Modules.FULFILLMENT)
+      const [home] = await fulfillment.listShippingOptions(
+        { id: store.shippingOptionId },
+        { select: ["id", "shipping_profile_id"] },
+      )
+      const {
+        result: [product],
+      } = await createProductsWorkflow(container).run({
+        input: {
+          products: [
+            {
+              title: "Last lamp",
+              status: "published",
+              shipping_profile_id: home.shipping_profile_id,
+              options: [{ title: "Size", values: ["One"] }],
+              sales_channels: [{ id: store.salesChannelId }],
+              variants: [
+                {
+                  title: "One",
+                  options: { Size: "One" },
+                  manage_inventory: true,
+                  prices: [{ currency_code: "nok", amount: 200 }],
+                },
+              ],
+            },
+          ],
+        },
+      })
+      const variantId = product.variants[0].id
+      const {
+        data: [variant],
+      } = await query.graph({
+        entity: "product_variant",
+        fields: ["inventory_items.inventory_item_id"],
+        filters: { id: variantId },
+      })
+      const inventoryItemId = (variant as { inventory_items: { inventory_item_id: string }[] })
+        .inventory_items[0].inventory_item_id
+      const {
+        data: [location],
+      } = await query.graph({ entity: "stock_location", fields: ["id"], filters: { name: "Oslo warehouse" } })
+      await createInventoryLevelsWorkflow(container).run({
+        input: {
+          inventory_levels: [
+            { inventory_item_id: inventoryItemId, location_id: location.id, stocked_quantity: 1 },
+          ],
+        },
+      })
+      const stock = (stocked_quantity: number) =>
+        updateInventoryLevelsWorkflow(container).run({
+          input: {
+            updates: [{ inventory_item_id: inventoryItemId, location_id: location.id, stocked_quantity }],
+          },
+        })
+      return { variantId, inventoryItemId, locationId: location.id, stock }
+    }
+
+    /** Polls the return page until the payment failed; checks the shopper and staff were told, nothing ordered. */
+    async function releasedAndTold(reference: string, cartId: string) {
+      const payment = await poll(
+        "the payment released",
+        async () => {
+          const { data } = await api.get(`/store/vipps/payments/${reference}?cart_id=${cartId}`, { headers })
+          return data.payment.status === "failed" ? data.payment : undefined
+        },
+        30_000,
+        200,
+      )
+      expect(payment.order_id).toBeNull()
+      expect(payment.failure_reason).toMatch(/sold out.*released and nothing was charged/)
+      // Released at Vipps MobilePay, once; nothing captured; one Vipps MobilePay payment for this cart.
+      await poll(
+        "the release recorded",
+        async () => sim.current.control.getPayment(reference)!.aggregate.cancelled > 0,
+        30_000,
+        200,
+      )
+      const vipps = sim.current.control.getPayment(reference)!
+      expect(vipps.aggregate.cancelled).toBe(vipps.aggregate.authorized)
+      expect(vipps.aggregate.captured).toBe(0)
+      expect(vipps.events.filter((e) => e.name === "CANCELLED")).toHaveLength(1)
+      expect(
+        sim.current.control
+          .requests({ operation: "createPayment" })
+          .filter((r) => (r.body as CreateRequest).reference === reference),
+      ).toHaveLength(1)
+      // No order: the cart is still a cart, and the storefront's own completion makes none.
+      const { data } = await api.get(`/store/carts/${cartId}?fields=completed_at`, { headers })
+      expect(data.cart.completed_at).toBeNull()
+      const completed = await api.post(
+        `/store/carts/${cartId}/complete`,
+        {},
+        { headers, validateStatus: () => true },
+      )
+      expect(completed.data.type).not.toBe("order")
+      const { data: flags } = await api.get("/admin/vipps/attention", admin)
+      const flag = (flags.flagged as { reference: string; reason: string; message: string }[]).find(
+        (f) => f.reference === reference,
+      )
+      expect(flag?.reason).toBe("released_unorderable")
+      expect(flag?.message).toMatch(/stock/)
+    }
+
+    it("stock gone between start and approval: released at Vipps MobilePay, the shopper told, no order, staff flagged", async () => {
+      const lamp = await lastUnitProduct()
+
+      // Product page: the last unit; the warehouse counts zero before the shopper approves.
+      const started = await express({ variant_id: lamp.variantId, quantity: 1, region_id: store.regionId })
+      expect(started.status).toBe(200)
+      const first = started.data.express
+      await lamp.stock(0)
+      sim.current.control.approve(first.reference, { shippingOptionId: pickupId })
+      expect(authorizedOf(first.reference)).toBe(20_000 + 2_900)
+      await releasedAndTold(first.reference, first.cart_id)
+
+      // Cart: back in stock, but another order reserves the last unit while the app is open.
+      await lamp.stock(1)
+      const { data } = await api.post(
+        "/store/carts",
+        { region_id: store.regionId, items: [{ variant_id: lamp.variantId, quantity: 1 }] },
+        { headers },
+      )
+      const cartId = data.cart.id
+      const second = (await express({ cart_id: cartId })).data.express
+      const inventory = getContainer().resolve<IInventoryService>(Modules.INVENTORY)
+      await inventory.createReservationItems([
+        { inventory_item_id: lamp.inventoryItemId, location_id: lamp.locationId, quantity: 1 },
+      ])
+      sim.current.control.approve(second.reference)
+      await releasedAndTold(second.reference, cartId)
+
+      // The shopper's cart is theirs again: the sold-out item can go, another added, and Express started anew.
+      const lampLine = data.cart.items[0].id
+      const removed = await api.delete(`/store/carts/${cartId}/line-items/${lampLine}`, {
+        headers,
+        validateStatus: () => true,
+      })
+      expect([removed.status, removed.data.message]).toEqual([200, undefined])
+      await api.post(
+        `/store/carts/${cartId}/line-items`,
+        { variant_id: store.variantId, quantity: 1 },
+        { headers },
+      )
+      const again = await express({ cart_id: cartId })
+      expect(again.status).toBe(200)
+      sim.current.control.approve(again.data.express.reference)
+      const order = await orderOf(again.data.express.reference, cartId)
+      expect(Math.round(Number(order.total) * 100)).toBe(authorizedOf(again.data.express.reference))
     })
 
     it("the Danish registration (DKK, MobilePay): a Danish address, DKK options, the order for the authorized amount", async () => {

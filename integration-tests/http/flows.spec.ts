@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, useSimulator } from "../helpers/simulator"
 
@@ -10,28 +10,12 @@ const sim = useSimulator()
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [
-          {
-            name: "Norway",
-            currency: "nok",
-            country: "no",
-            providers: ["pp_vipps_vipps", "pp_vipps_profile"],
-          },
-        ],
-        [
-          { label: "mug", amounts: { nok: 249.5 } },
-          { label: "tee", amounts: { nok: 199 } },
-        ],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
+    const { shop, admin } = useSeededStore(api, getContainer, {
+      regions: [region("no", "pp_vipps_vipps", "pp_vipps_profile")],
+      products: [
+        { label: "mug", amounts: { nok: 249.5 } },
+        { label: "tee", amounts: { nok: 199 } },
+      ],
     })
 
     /**

@@ -3,18 +3,16 @@ import type {
   IPaymentModuleService,
   IProductModuleService,
   IWorkflowEngineService,
-  MedusaContainer,
 } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import axios from "axios"
-import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { createProductsWorkflow } from "@medusajs/medusa/core-flows"
-import { findRegistration } from "../../src/providers/vipps/registration"
+import axios from "axios"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
 import { syncVippsPayment } from "../../src/sync/sync-payment"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { findRegistration } from "../../src/providers/vipps/registration"
+import { orderOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
-import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
+import { eventually, NORWAY, signedWebhookHeaders, storeHookUrl, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(240_000)
 
@@ -24,41 +22,19 @@ const HOUR = 3600_000
 /** Vipps MobilePay's event log and aggregate are the ledger: Medusa follows it whatever happens beside the plugin. */
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
-        [
-          { label: "mug", amounts: { nok: 249.5 } },
-          { label: "lamp", amounts: { nok: 100 } },
-        ],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
+    const { store, shop, admin } = useSeededStore(api, getContainer, {
+      regions: [region("no", "pp_vipps_vipps")],
+      products: [
+        { label: "mug", amounts: { nok: 249.5 } },
+        { label: "lamp", amounts: { nok: 100 } },
+      ],
     })
 
     const vipps = (reference: string) => sim.current.control.getPayment(reference)!
     const later = (ms: number) => new Date(Date.now() + ms)
 
-    async function startPayment(label = "mug", email = "shopper@example.com") {
-      const cart = await shop.createCart("nok", [{ label, quantity: 2 }], { email })
-      const { session } = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
-      return { cart, session, reference: session.data.reference as string }
-    }
-
-    async function orderOf(container: MedusaContainer, cartId: string) {
-      const query = container.resolve(ContainerRegistrationKeys.QUERY)
-      const { data } = await query.graph({
-        entity: "order_cart",
-        fields: ["order_id"],
-        filters: { cart_id: cartId },
-      })
-      return (data[0] as { order_id?: string } | undefined)?.order_id
-    }
+    const startPayment = (label = "mug", email = "shopper@example.com") =>
+      shop.startCheckout("nok", [{ label, quantity: 2 }], "pp_vipps_vipps", { email })
 
     async function paidOrder() {
       const { cart, reference } = await startPayment()
@@ -93,7 +69,10 @@ medusaIntegrationTestRunner({
 
     async function attention() {
       const { data } = await api.get("/admin/vipps/attention", admin)
-      return data as { flagged: { reference: string; reason: string; message: string }[] }
+      return data as {
+        flagged: { reference: string; reason: string; message: string }[]
+        webhooks: unknown[]
+      }
     }
 
     it("1. never refunds twice: a refund whose answers were all lost is recorded, and the second click is refused", async () => {
@@ -141,7 +120,7 @@ medusaIntegrationTestRunner({
       await eventually(async () => vipps(reference).aggregate.cancelled === 20000, 60_000)
       expect(vipps(reference).aggregate.captured).toBe(0)
       // Medusa rolls a failed completion back (an order it began is deleted): none remains.
-      await eventually(async () => (await orderOf(getContainer(), cart.id)) === undefined)
+      await eventually(async () => (await orderOfCart(getContainer(), cart.id)) === undefined)
       const { data } = await api.get(`/store/vipps/payments/${reference}`, { headers: shop.headers })
       expect(data.payment.status).toBe("failed")
       expect(data.payment.failure_reason).toMatch(/could not complete your order.*released/)
@@ -204,7 +183,7 @@ medusaIntegrationTestRunner({
       for (const { cartId, reference, outcome } of outcomes) {
         expect(outcome).toBe("released")
         expect(vipps(reference).aggregate.cancelled).toBe(8000)
-        expect(await orderOf(container, cartId)).toBeUndefined()
+        expect(await orderOfCart(container, cartId)).toBeUndefined()
       }
       // Medusa's in-memory engine can lose the rollback of a completion that created its order and then
       // failed to reserve: that execution would wait to compensate forever (and keep its order).
@@ -242,7 +221,7 @@ medusaIntegrationTestRunner({
       sim.current.control.approve(fresh.reference)
       const report = await reconcileVippsPayments(getContainer(), { now: later(6 * 60_000) })
       expect(report.checked).toBeLessThanOrEqual(50)
-      expect(await orderOf(getContainer(), fresh.cart.id)).toBeDefined()
+      expect(await orderOfCart(getContainer(), fresh.cart.id)).toBeDefined()
       sim.current.control.clearWebhookFaults()
     })
 
@@ -300,7 +279,7 @@ medusaIntegrationTestRunner({
     })
 
     it("5b. signed deliveries it cannot use are acknowledged, never refused", async () => {
-      const url = new URL(`http://localhost:${process.env.PORT}/hooks/vipps/vipps`)
+      const url = new URL(storeHookUrl())
       for (const body of [
         "{not json",
         JSON.stringify({
@@ -315,13 +294,7 @@ medusaIntegrationTestRunner({
         }),
         JSON.stringify({ msn: NORWAY.msn, reference: "whatever-1234", name: "SOMETHING_NEW" }),
       ]) {
-        const headers = webhookHeaders({
-          secret: process.env.VIPPS_WEBHOOK_SECRET!,
-          pathAndQuery: url.pathname,
-          host: url.host,
-          date: new Date().toUTCString(),
-          body,
-        })
+        const headers = signedWebhookHeaders(body, url.toString())
         const response = await axios.post(url.toString(), body, {
           headers: { ...headers, "content-type": "application/json" },
           transformRequest: [(d) => d],
@@ -361,7 +334,19 @@ medusaIntegrationTestRunner({
       expect((await attention()).flagged.filter((f) => f.reference === reference)).toEqual([])
     })
 
-    it("7b. the same refund with its webhook lost is found by the reconciler", async () => {
+    it("7b. a reservation released in the portal before any capture: the order's payment says canceled, staff told", async () => {
+      const { reference, orderId } = await paidOrder()
+      const status = async () =>
+        (await api.get(`/admin/orders/${orderId}?fields=id,payment_status`, admin)).data.order.payment_status
+      expect(await status()).toBe("authorized")
+      sim.current.control.cancel(reference)
+      await eventually(async () => !!(await orderPayment(orderId)).canceled_at)
+      await eventually(async () => (await status()) === "canceled")
+      const flagged = (await attention()).flagged.find((f) => f.reference === reference)
+      expect(flagged).toMatchObject({ reason: "released_outside_medusa" })
+    })
+
+    it("7c. a refund in the portal after the rest was released, its webhook lost, is found by the reconciler", async () => {
       const { reference, orderId, paymentId } = await paidOrder()
       await api.post(`/admin/payments/${paymentId}/capture`, { amount: 300 }, admin)
       sim.current.control.cancel(reference)
@@ -383,9 +368,41 @@ medusaIntegrationTestRunner({
         { timeoutMs: 15_000 },
       )
       expect(delivery.attempts.map((a) => a.status)).toEqual([200])
-      expect(await orderOf(getContainer(), cart.id)).toBeUndefined()
-      await eventually(async () => !!(await orderOf(getContainer(), cart.id)))
+      expect(await orderOfCart(getContainer(), cart.id)).toBeUndefined()
+      await eventually(async () => !!(await orderOfCart(getContainer(), cart.id)))
       sim.current.control.clearFaults()
+    })
+
+    // Last: it deletes a registration, as Vipps MobilePay does after two weeks without an answer.
+    it("8. says when Vipps MobilePay stopped sending a registration's webhooks, and when it sends them again", async () => {
+      type Health = { provider_id: string; status: string; url: string | null }
+      const checkNow = async () =>
+        (await api.post("/admin/vipps/webhooks/check", {}, admin)).data.webhooks as Health[]
+      const shown = async () => (await attention()).webhooks as Health[]
+      const of = (list: Health[], providerId: string) => list.find((w) => w.provider_id === providerId)
+
+      const before = await checkNow()
+      expect(of(before, "pp_vipps_direct")).toMatchObject({ status: "registered" })
+      expect(of(before, "pp_vipps_vipps")?.url).toMatch(/\/hooks\/vipps\/vipps$/)
+      expect(of(before, "pp_vipps_profile")).toMatchObject({ status: "no_secret", url: null })
+
+      const direct = sim.current.control
+        .webhookRegistrations()
+        .find((r) => r.url.endsWith("/hooks/vipps/direct"))!
+      expect(sim.current.control.dropWebhookRegistration(direct.id)).toBe(true)
+      sim.current.control.clearRequests()
+      // The page shows the hourly answer without asking Vipps again…
+      expect(of(await shown(), "pp_vipps_direct")).toMatchObject({ status: "registered" })
+      expect(sim.current.control.requests({ operation: "listWebhooks" })).toHaveLength(0)
+      // …and "Check now" asks.
+      const after = await checkNow()
+      expect(of(after, "pp_vipps_direct")).toMatchObject({ status: "missing", url: null })
+      expect(of(after, "pp_vipps_vipps")).toMatchObject({ status: "registered" })
+      expect(of(await shown(), "pp_vipps_direct")).toMatchObject({ status: "missing" })
+
+      const client = findRegistration(getContainer(), "pp_vipps_direct")!.client
+      await client.webhooks.register({ url: direct.url, events: ["epayments.payment.authorized.v1"] })
+      expect(of(await checkNow(), "pp_vipps_direct")).toMatchObject({ status: "incomplete", url: direct.url })
     })
   },
 })

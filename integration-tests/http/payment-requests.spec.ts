@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createOrderPaymentCollectionWorkflow } from "@medusajs/medusa/core-flows"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
 import { eventually, useSimulator } from "../helpers/simulator"
 
@@ -24,28 +24,12 @@ type RequestView = {
 /** Staff request payments for what orders still owe: order edits, converted draft orders. No cart involved. */
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [
-          {
-            name: "Norway",
-            currency: "nok",
-            country: "no",
-            providers: ["pp_vipps_vipps", "pp_vipps_direct"],
-          },
-        ],
-        [
-          { label: "mug", amounts: { nok: 249.5 } },
-          { label: "lamp", amounts: { nok: 100 } },
-        ],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
+    const { store, shop, admin } = useSeededStore(api, getContainer, {
+      regions: [region("no", "pp_vipps_vipps", "pp_vipps_direct")],
+      products: [
+        { label: "mug", amounts: { nok: 249.5 } },
+        { label: "lamp", amounts: { nok: 100 } },
+      ],
     })
 
     const vipps = (reference: string) => sim.current.control.getPayment(reference)!

@@ -1,30 +1,19 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { Modules } from "@medusajs/framework/utils"
 import axios from "axios"
 import { VippsClient } from "../../src/lib/vipps/client"
-import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { findRegistration } from "../../src/providers/vipps/registration"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
 import { syncVippsPayment } from "../../src/sync/sync-payment"
 import vippsWebhooks from "../../src/scripts/vipps-webhooks"
-import { adminHeaders, seedStore, SeededStore, storefront } from "../helpers/store"
+import { ordersOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
-import { eventually, NORWAY, useSimulator } from "../helpers/simulator"
+import { eventually, NORWAY, signedWebhookHeaders, storeHookUrl, useSimulator } from "../helpers/simulator"
 
 jest.setTimeout(120_000)
 
 const sim = useSimulator({ webhooks: true })
-
-async function ordersOfCart(container: MedusaContainer, cartId: string) {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order_cart",
-    fields: ["order_id"],
-    filters: { cart_id: cartId },
-  })
-  return data as { order_id: string }[]
-}
 
 async function sessionState(container: MedusaContainer, sessionId: string) {
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
@@ -39,26 +28,12 @@ async function sessionState(container: MedusaContainer, sessionId: string) {
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: ReturnType<typeof storefront>
-    let admin: { headers: Record<string, string> }
-    const hookUrl = () => `http://localhost:${process.env.PORT}/hooks/vipps/vipps`
-
-    beforeAll(async () => {
-      store = await seedStore(
-        getContainer(),
-        [{ name: "Norway", currency: "nok", country: "no", providers: ["pp_vipps_vipps"] }],
-        [{ label: "mug", amounts: { nok: 249.5 } }],
-      )
-      shop = storefront(api, store)
-      admin = await adminHeaders(api, getContainer())
+    const { shop, admin } = useSeededStore(api, getContainer, {
+      regions: [region("no", "pp_vipps_vipps")],
+      products: [{ label: "mug", amounts: { nok: 249.5 } }],
     })
 
-    async function startPayment() {
-      const cart = await shop.createCart("nok", [{ label: "mug", quantity: 2 }])
-      const { session } = await shop.startPayment(cart.id, "pp_vipps_vipps", { cart_id: cart.id })
-      return { cart, session, reference: session.data.reference as string }
-    }
+    const startPayment = () => shop.startCheckout("nok", [{ label: "mug", quantity: 2 }], "pp_vipps_vipps")
 
     /** A delivery signed exactly as Vipps MobilePay signs it, sent straight to Medusa. */
     function signedEvent(reference: string, name = "AUTHORIZED", overrides: Record<string, unknown> = {}) {
@@ -73,18 +48,10 @@ medusaIntegrationTestRunner({
         success: true,
         ...overrides,
       })
-      const url = new URL(hookUrl())
-      const headers = webhookHeaders({
-        secret: process.env.VIPPS_WEBHOOK_SECRET!,
-        pathAndQuery: url.pathname,
-        host: url.host,
-        date: new Date().toUTCString(),
-        body,
-      })
-      return { body, headers }
+      return { body, headers: signedWebhookHeaders(body, storeHookUrl()) }
     }
 
-    const post = (body: string, headers: Record<string, string>, url = hookUrl()) =>
+    const post = (body: string, headers: Record<string, string>, url = storeHookUrl()) =>
       axios.post(url, body, {
         headers: { ...headers, "content-type": "application/json" },
         validateStatus: () => true,
@@ -221,34 +188,21 @@ medusaIntegrationTestRunner({
         sim.current.control.dropWebhooks(10, { reference })
         sim.current.control.approve(reference)
         const body = signedEvent(reference).body
-        const url = new URL(hookUrl())
-        const headers = webhookHeaders({
-          secret: "not-the-secret",
-          pathAndQuery: url.pathname,
-          host: url.host,
-          date: new Date().toUTCString(),
-          body,
-        })
+        const headers = signedWebhookHeaders(body, storeHookUrl(), "not-the-secret")
         expect((await post(body, headers)).status).toBe(401)
         expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(0)
       })
 
       it("malformed JSON, correctly signed", async () => {
         const body = "{not json"
-        const url = new URL(hookUrl())
-        const headers = webhookHeaders({
-          secret: process.env.VIPPS_WEBHOOK_SECRET!,
-          pathAndQuery: url.pathname,
-          host: url.host,
-          date: new Date().toUTCString(),
-          body,
-        })
-        expect((await post(body, headers)).status).toBe(200)
+        expect((await post(body, signedWebhookHeaders(body, storeHookUrl()))).status).toBe(200)
       })
 
       it("an unknown registration", async () => {
         const event = signedEvent("test-no-payses-01ABCDEFGHJKMNPQRSTVWXYZ00")
-        expect((await post(event.body, event.headers, hookUrl().replace(/vipps$/, "nope"))).status).toBe(404)
+        expect((await post(event.body, event.headers, storeHookUrl().replace(/vipps$/, "nope"))).status).toBe(
+          404,
+        )
       })
     })
 

@@ -3,22 +3,26 @@
  * under `.tmp/`, its own PostgreSQL database, a Redis (REDIS_URL, else a private `redis-server`), and
  * `medusa start` processes in server / worker / shared mode, each logging to a file.
  */
-import { ChildProcess, execFile, spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import fs from "node:fs"
 import net from "node:net"
 import path from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { freePort, freePorts } from "../../scripts/lib/free-port"
+import {
+  killAllMedusaProcesses,
+  medusaCommand,
+  REPOSITORY_ROOT,
+  startMedusa,
+  type RunningMedusa,
+} from "../../scripts/lib/medusa-process"
 import { poll } from "../helpers/poll"
-import axios from "axios"
-import { Client } from "pg"
 import type { SeededStore } from "../helpers/store"
 
-export const root = path.resolve(__dirname, "../..")
-const medusaCli = path.join(root, "node_modules/@medusajs/cli/cli.js")
 const storeConfig = path.join(__dirname, "store-config.ts")
 
-export type DbServer = { host: string; port: number; user: string; password: string }
+/** The store's one registration (store-config.ts, id "vipps"). */
+export const PROVIDER_ID = "pp_vipps_vipps"
 export type WorkerMode = "server" | "worker" | "shared"
 /**
  * redis: Redis event bus, workflow engine and locking (the multi-instance setup);
@@ -31,45 +35,8 @@ export type ModuleSet = "redis" | "redis-local-locking" | "memory"
 const live = new Set<ChildProcess>()
 process.once("exit", () => {
   for (const child of live) child.kill("SIGKILL")
+  killAllMedusaProcesses()
 })
-
-/** The PostgreSQL server scripts/test.js selected (DB_* variables), else the local default. */
-export function dbServerFromEnv(env: NodeJS.ProcessEnv = process.env): DbServer {
-  return {
-    host: env.DB_HOST || "127.0.0.1",
-    port: Number(env.DB_PORT || 5432),
-    user: env.DB_USERNAME || "postgres",
-    password: env.DB_PASSWORD || "",
-  }
-}
-
-export function databaseUrl(server: DbServer, database: string): string {
-  const auth = server.password
-    ? `${encodeURIComponent(server.user)}:${encodeURIComponent(server.password)}`
-    : encodeURIComponent(server.user)
-  return `postgres://${auth}@${server.host}:${server.port}/${database}`
-}
-
-async function admin<T>(server: DbServer, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ ...server, database: "postgres" })
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.end()
-  }
-}
-
-export async function createDatabase(server: DbServer, name: string): Promise<void> {
-  await admin(server, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-    await client.query(`CREATE DATABASE "${name}"`)
-  })
-}
-
-export async function dropDatabase(server: DbServer, name: string): Promise<void> {
-  await admin(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))
-}
 
 export { freePort, freePorts }
 
@@ -130,7 +97,7 @@ export async function startRedis(): Promise<RunningRedis> {
  * the repository's `.tmp/`, so Medusa and the plugin's dependencies resolve from the repository.
  */
 export function createStoreDir(label: string): string {
-  const dir = path.join(root, ".tmp", `multi-instance-${label}-${process.pid}`)
+  const dir = path.join(REPOSITORY_ROOT, ".tmp", `multi-instance-${label}-${process.pid}`)
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { recursive: true })
   fs.writeFileSync(
@@ -145,39 +112,13 @@ export function createStoreDir(label: string): string {
     path.join(dir, "medusa-config.js"),
     `module.exports = require(${JSON.stringify(storeConfig)})\n`,
   )
-  fs.symlinkSync(path.join(root, "src"), path.join(dir, "src"), "dir")
+  fs.symlinkSync(path.join(REPOSITORY_ROOT, "src"), path.join(dir, "src"), "dir")
   return dir
 }
 
-/** Runs a medusa CLI command to completion (db:migrate, exec); rejects with the output's tail. */
-export function medusa(
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 180_000,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [medusaCli, ...args],
-      { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
-      (error, stdout, stderr) => {
-        if (error)
-          reject(
-            new Error(
-              `medusa ${args.join(" ")} failed: ${error.message}\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
-            ),
-          )
-        else resolve(stdout)
-      },
-    )
-  })
-}
-
-/** One `medusa start` process; stdout and stderr go to `<dir>/<name>.log`. */
+/** One `medusa start` process in a worker mode; its output goes to `<dir>/<name>.log`. */
 export class MedusaProcess {
-  private child?: ChildProcess
-  private exit?: Promise<void>
+  private running?: RunningMedusa
 
   constructor(
     readonly name: string,
@@ -195,49 +136,15 @@ export class MedusaProcess {
     return path.join(this.dir, `${this.name}.log`)
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid
-  }
-
-  start(): void {
-    const fd = fs.openSync(this.logFile, "a")
-    try {
-      this.child = spawn(process.execPath, [medusaCli, "start", "-p", String(this.port), "-H", "127.0.0.1"], {
-        cwd: this.dir,
-        env: { ...this.env, MEDUSA_WORKER_MODE: this.mode },
-        stdio: ["ignore", fd, fd],
-      })
-    } finally {
-      fs.closeSync(fd)
-    }
-    const child = this.child
-    live.add(child)
-    this.exit = new Promise((resolve) =>
-      child.once("exit", () => {
-        live.delete(child)
-        resolve()
-      }),
-    )
-  }
-
-  running(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null
-  }
-
-  async waitHealthy(timeoutMs: number): Promise<void> {
-    await poll(
-      `${this.name} (${this.mode}) answering GET /health`,
-      async () => {
-        if (!this.running()) {
-          throw new Error(`${this.name} exited (${this.child?.exitCode ?? this.child?.signalCode})`)
-        }
-        const response = await axios.get(`${this.url}/health`, { timeout: 2000, validateStatus: () => true })
-        return response.status === 200
-      },
-      timeoutMs,
-      250,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- ${this.name} log ---\n${this.tail()}`)
+  /** Starts the process and resolves once it answers GET /health (again after `kill`). */
+  async start(healthTimeoutMs: number): Promise<void> {
+    this.running = await startMedusa({
+      cwd: this.dir,
+      env: { ...this.env, MEDUSA_WORKER_MODE: this.mode },
+      port: this.port,
+      host: "127.0.0.1",
+      logFile: this.logFile,
+      healthTimeoutMs,
     })
   }
 
@@ -259,27 +166,14 @@ export class MedusaProcess {
       })
   }
 
-  tail(lines = 40): string {
-    return this.log().split("\n").slice(-lines).join("\n")
-  }
-
   /** SIGKILL at once: the process dies wherever it is, as in a crash or an OOM kill. */
   async kill(): Promise<void> {
-    if (!this.child || !this.running()) return
-    this.child.kill("SIGKILL")
-    await Promise.race([this.exit, sleep(5000, undefined, { ref: false })])
+    await this.running?.kill()
   }
 
   /** SIGTERM (Medusa shuts down gracefully), SIGKILL after the grace period. */
-  async stop(graceMs = 10_000): Promise<void> {
-    const child = this.child
-    if (!child || !this.running()) return
-    child.kill("SIGTERM")
-    await Promise.race([this.exit, sleep(graceMs, undefined, { ref: false })])
-    if (this.running()) {
-      child.kill("SIGKILL")
-      await Promise.race([this.exit, sleep(5000, undefined, { ref: false })])
-    }
+  async stop(): Promise<void> {
+    await this.running?.stop()
   }
 }
 
@@ -317,11 +211,15 @@ export function storeEnv(input: StoreEnvInput): NodeJS.ProcessEnv {
 /** Migrates the database, then seeds it through Medusa's workflows with `medusa exec seed.ts`. */
 export async function migrateAndSeed(dir: string, env: NodeJS.ProcessEnv): Promise<SeededStore> {
   // server mode: these one-off processes never consume queued events or run scheduled jobs.
-  const oneOff = { ...env, MEDUSA_WORKER_MODE: "server" }
+  const oneOff = { cwd: dir, env: { ...env, MEDUSA_WORKER_MODE: "server" } }
   // --skip-scripts: Medusa's migration scripts convert existing data; a new database has none (saves ~10 s).
-  await medusa(["db:migrate", "--execute-safe-links", "--skip-scripts"], dir, oneOff)
-  const output = await medusa(["exec", path.join(__dirname, "seed.ts")], dir, oneOff)
-  const line = /SEEDED (\{.*\})/.exec(output)
-  if (!line) throw new Error(`seed printed no result:\n${output.slice(-3000)}`)
+  await medusaCommand(["db:migrate", "--execute-safe-links", "--skip-scripts"], {
+    ...oneOff,
+    logFile: path.join(dir, "migrate.log"),
+  })
+  const seedLog = path.join(dir, "seed.log")
+  await medusaCommand(["exec", path.join(__dirname, "seed.ts")], { ...oneOff, logFile: seedLog })
+  const line = /SEEDED (\{.*\})/.exec(fs.readFileSync(seedLog, "utf8"))
+  if (!line) throw new Error(`seed printed no result; see ${seedLog}`)
   return JSON.parse(line[1]) as SeededStore
 }

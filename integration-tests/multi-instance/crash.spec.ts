@@ -4,7 +4,6 @@
  * restarted process picks it up (with Medusa's Redis event bus the inbox itself would survive too).
  */
 import axios from "axios"
-import { dbServerFromEnv } from "./cluster"
 import { MultiInstanceStore, WEBHOOK_PATH } from "./scenario"
 
 jest.setTimeout(300_000)
@@ -12,7 +11,6 @@ jest.setTimeout(300_000)
 describe("a process killed right after answering a webhook", () => {
   const store = new MultiInstanceStore({
     label: "crash",
-    db: dbServerFromEnv(),
     modules: "memory",
     processes: [
       { name: "shop", mode: "shared" },
@@ -44,8 +42,7 @@ describe("a process killed right after answering a webhook", () => {
     await store.a.kill()
     expect(await store.ordersOf(prepared.cartId)).toBe(0)
 
-    store.a.start()
-    await store.a.waitHealthy(150_000)
+    await store.a.start(150_000)
     const [check] = await store.awaitOrders([prepared], 90_000)
     expect(check.problems).toEqual([])
     expect(await store.ordersOf(prepared.cartId)).toBe(1)

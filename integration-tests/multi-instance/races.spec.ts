@@ -7,8 +7,9 @@
  * MULTI_INSTANCE_RACES overrides the number of races (default 40).
  */
 import axios from "axios"
-import { dbServerFromEnv, poll } from "./cluster"
-import { MultiInstanceStore, PaymentCheck, Prepared, RaceResult, summarize, WEBHOOK_PATH } from "./scenario"
+import { poll } from "./cluster"
+import { summarize, type PaymentCheck, type Prepared, type RaceResult } from "./payment-check"
+import { MultiInstanceStore, WEBHOOK_PATH } from "./scenario"
 
 const RACES = Number(process.env.MULTI_INSTANCE_RACES ?? 40)
 const LOST_WEBHOOKS = 4
@@ -27,7 +28,6 @@ const problemsOf = (checks: (RaceResult | PaymentCheck)[]) =>
 describe("two servers and a worker on PostgreSQL and Redis", () => {
   const store = new MultiInstanceStore({
     label: "races",
-    db: dbServerFromEnv(),
     modules: "redis",
     processes: [
       { name: "server-a", mode: "server" },

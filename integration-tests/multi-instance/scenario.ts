@@ -6,36 +6,31 @@
 import axios, { AxiosResponse } from "axios"
 import fs from "node:fs"
 import { Pool } from "pg"
-import { VippsClient } from "../../src/lib/vipps/client"
 import { webhookHeaders } from "../../src/lib/webhook-signature"
 import { RunningSimulator, startSimulator } from "../../src/simulator"
 import type { SeededStore } from "../helpers/store"
-import { NORWAY } from "../helpers/simulator"
+import { merchantClient, NORWAY } from "../helpers/simulator"
+import { freshDatabase, type FreshDatabase } from "../../scripts/lib/medusa-process"
 import {
-  createDatabase,
   createStoreDir,
-  databaseUrl,
-  DbServer,
-  dropDatabase,
   freePorts,
   MedusaProcess,
   migrateAndSeed,
   ModuleSet,
   poll,
+  PROVIDER_ID,
   RunningRedis,
   startRedis,
   storeEnv,
   WorkerMode,
 } from "./cluster"
+import { jobRuns, type JobRuns } from "./job-runs"
+import { checkPayment, ordersOf, type PaymentCheck, type Prepared, type RaceResult } from "./payment-check"
 
-export const PROVIDER_ID = "pp_vipps_vipps"
 export const WEBHOOK_PATH = "/hooks/vipps/vipps"
-/** What the job logs after a run that checked at least one payment (src/jobs/reconcile-vipps-payments.ts). */
-export const JOB_LOG_LINE = "Vipps MobilePay reconciliation:"
 
 export type StoreOptions = {
   label: string
-  db: DbServer
   modules: ModuleSet
   /** The first two answer HTTP and are "A" (storefront) and "B" (webhooks). */
   processes: { name: string; mode: WorkerMode }[]
@@ -46,42 +41,9 @@ export type StoreOptions = {
   log?: (line: string) => void
 }
 
-export type RaceResult = {
-  index: number
-  cartId: string
-  sessionId: string
-  reference: string
-  complete: { status: number; type?: string; orderId?: string; message?: string; ms: number }
-  webhook: { status: number; outcome?: string; ms: number }
-  /** Live orders of the cart, and orders created then deleted again (a compensated second order). */
-  orders: string[]
-  deletedOrders: number
-  /** Vipps payments of the order (live, not canceled), and every payment row of the session. */
-  orderPayments: number
-  sessionPayments: number
-  vipps: { state?: string; cancelled: number; modifications: number }
-  problems: string[]
-}
-
-export type PaymentCheck = Omit<RaceResult, "index" | "complete" | "webhook">
-
-export type JobRuns = {
-  /** Sentinel GETs (one per run of the job) inside the window. */
-  runs: number
-  /** Cron ticks inside the window. */
-  ticks: number
-  /** Most runs starting within one tick's window (a late run can spill into the next window). */
-  maxPerTick: number
-  /** Job log lines per process over the whole run. */
-  perProcess: Record<string, number>
-  /** Sum of "authorized" outcomes the job logged. */
-  authorizedOutcomes: number
-}
-
-export type Prepared = { cartId: string; sessionId: string; reference: string }
-
 export class MultiInstanceStore {
-  readonly database: string
+  readonly databaseName: string
+  database?: FreshDatabase
   processes: MedusaProcess[] = []
   sim?: RunningSimulator
   redis?: RunningRedis
@@ -94,7 +56,7 @@ export class MultiInstanceStore {
   private readonly log: (line: string) => void
 
   constructor(readonly options: StoreOptions) {
-    this.database = `vipps_mi_${options.label}_${process.pid}`.toLowerCase()
+    this.databaseName = `vipps_mi_${options.label}_${process.pid}`.toLowerCase().replace(/\W/g, "_")
     this.log = options.log ?? (() => {})
   }
 
@@ -116,10 +78,10 @@ export class MultiInstanceStore {
     const { options } = this
     this.sim = await startSimulator({ merchants: [NORWAY], webhookRetry: { attempts: 2, baseDelayMs: 100 } })
     if (options.modules !== "memory") this.redis = await startRedis()
-    await createDatabase(options.db, this.database)
+    this.database = await freshDatabase({ name: this.databaseName })
     this.dir = createStoreDir(options.label)
     const env = storeEnv({
-      databaseUrl: databaseUrl(options.db, this.database),
+      databaseUrl: this.database.url,
       modules: options.modules,
       redisUrl: this.redis?.url,
       simulatorUrl: this.sim.url,
@@ -132,20 +94,7 @@ export class MultiInstanceStore {
     const ports = await freePorts(options.processes.length)
     // Vipps MobilePay sends webhooks to one public URL; here that is server B. Only AUTHORIZED is
     // registered, so that the only reads of a payment nobody approves come from the reconciliation job.
-    const client = new VippsClient({
-      clientId: NORWAY.clientId,
-      clientSecret: NORWAY.clientSecret,
-      subscriptionKey: NORWAY.subscriptionKey,
-      merchantSerialNumber: NORWAY.msn,
-      baseUrl: this.sim.url,
-      systemInfo: {
-        systemName: "medusa",
-        systemVersion: "multi-instance",
-        pluginName: "tests",
-        pluginVersion: "0",
-      },
-    })
-    const registration = await client.webhooks.register({
+    const registration = await merchantClient(this.sim.url, NORWAY).webhooks.register({
       url: `http://127.0.0.1:${ports[1]}${WEBHOOK_PATH}`,
       events: ["epayments.payment.authorized.v1"],
     })
@@ -156,12 +105,15 @@ export class MultiInstanceStore {
     this.processes = options.processes.map(
       (p, i) => new MedusaProcess(p.name, p.mode, ports[i], this.dir!, processEnv),
     )
-    for (const p of this.processes) p.start()
-    await Promise.all(this.processes.map((p) => p.waitHealthy(options.bootTimeoutMs ?? 150_000)))
+    // Every start settles (healthy, or stopped after failing) before a failure is thrown: stop() ends them all.
+    const booted = await Promise.allSettled(
+      this.processes.map((p) => p.start(options.bootTimeoutMs ?? 150_000)),
+    )
+    for (const result of booted) if (result.status === "rejected") throw result.reason
     this.log(
       `${this.processes.map((p) => `${p.name} (${p.mode}) :${p.port}`).join(", ")} healthy in ${Date.now() - booting} ms`,
     )
-    this.pg = new Pool({ connectionString: databaseUrl(options.db, this.database), max: 4 })
+    this.pg = new Pool({ connectionString: this.database.url, max: 4 })
   }
 
   /** Stops everything that was started, in any state; removes the store directory unless asked to keep it. */
@@ -178,7 +130,8 @@ export class MultiInstanceStore {
     await attempt(async () => this.pg?.end())
     await attempt(async () => this.sim?.stop())
     await attempt(async () => this.redis?.stop())
-    await attempt(() => dropDatabase(this.options.db, this.database))
+    await attempt(async () => this.database?.drop())
+    await attempt(async () => this.database?.close())
     if (this.dir && !keepFiles) fs.rmSync(this.dir, { recursive: true, force: true })
     if (errors.length) this.log(`cleanup: ${errors.map(String).join("; ")}`)
   }
@@ -342,48 +295,8 @@ export class MultiInstanceStore {
   }
 
   /** What Medusa and Vipps MobilePay hold for one payment: one order, one Vipps payment, nothing undone. */
-  async checkPayment({ cartId, sessionId, reference }: Prepared): Promise<PaymentCheck> {
-    const pg = this.pg!
-    const { rows: orderRows } = await pg.query<{ id: string; deleted: boolean }>(
-      `SELECT o.id, (o.deleted_at IS NOT NULL OR oc.deleted_at IS NOT NULL) AS deleted
-         FROM order_cart oc JOIN "order" o ON o.id = oc.order_id WHERE oc.cart_id = $1`,
-      [cartId],
-    )
-    const orders = orderRows.filter((r) => !r.deleted).map((r) => r.id)
-    const { rows: orderPayments } = await pg.query<{ id: string }>(
-      `SELECT p.id FROM order_payment_collection opc JOIN payment p ON p.payment_collection_id = opc.payment_collection_id
-        WHERE opc.order_id = ANY($1) AND opc.deleted_at IS NULL AND p.deleted_at IS NULL
-          AND p.canceled_at IS NULL AND p.provider_id = $2`,
-      [orders, PROVIDER_ID],
-    )
-    const { rows: sessionPayments } = await pg.query<{ id: string }>(
-      `SELECT id FROM payment WHERE payment_session_id = $1 AND deleted_at IS NULL`,
-      [sessionId],
-    )
-    const payment = this.simulator.control.getPayment(reference)
-    const modifications = this.simulator.control
-      .requests({ method: "POST", path: reference })
-      .filter((r) => /\/(capture|refund|cancel)$/.test(r.path)).length
-    const check: PaymentCheck = {
-      cartId,
-      sessionId,
-      reference,
-      orders,
-      deletedOrders: orderRows.length - orders.length,
-      orderPayments: orderPayments.length,
-      sessionPayments: sessionPayments.length,
-      vipps: { state: payment?.state, cancelled: payment?.aggregate.cancelled ?? 0, modifications },
-      problems: [],
-    }
-    if (orders.length !== 1) check.problems.push(`${orders.length} orders`)
-    if (check.deletedOrders > 0)
-      check.problems.push(`${check.deletedOrders} order(s) created and deleted again`)
-    if (orderPayments.length !== 1) check.problems.push(`${orderPayments.length} Vipps payments on the order`)
-    if (sessionPayments.length !== 1) check.problems.push(`${sessionPayments.length} payments of the session`)
-    if (payment?.state !== "AUTHORIZED" || check.vipps.cancelled > 0 || modifications > 0) {
-      check.problems.push(`Vipps payment ${payment?.state}, ${modifications} capture/refund/cancel calls`)
-    }
-    return check
+  checkPayment(prepared: Prepared): Promise<PaymentCheck> {
+    return checkPayment(this.pg!, this.simulator, prepared)
   }
 
   /**
@@ -410,13 +323,8 @@ export class MultiInstanceStore {
     return Promise.all(prepared.map((p) => this.checkPayment(p)))
   }
 
-  async ordersOf(cartId: string): Promise<number> {
-    const { rows } = await this.pg!.query(
-      `SELECT 1 FROM order_cart oc JOIN "order" o ON o.id = oc.order_id
-        WHERE oc.cart_id = $1 AND oc.deleted_at IS NULL AND o.deleted_at IS NULL`,
-      [cartId],
-    )
-    return rows.length
+  ordersOf(cartId: string): Promise<number> {
+    return ordersOf(this.pg!, cartId)
   }
 
   /** jobRuns() at a moment when every run that read the sentinel has also logged its line (none in progress). */
@@ -437,59 +345,15 @@ export class MultiInstanceStore {
     }
   }
 
-  /**
-   * Reconciliation job accounting. Every run reads the sentinel once (it is the only pending payment
-   * nobody else touches), so the simulator's request log holds one GET per run; the job's log line
-   * tells which process ran it. Ticks are counted from the first run to `until`.
-   */
+  /** Reconciliation job accounting up to `until` (job-runs.ts). */
   jobRuns(until = Date.now()): JobRuns {
     if (!this.sentinel) throw new Error("no sentinel")
-    const everyMs = this.options.reconcileEverySeconds * 1000
-    const reads = this.simulator.control
-      .requests({ method: "GET", path: this.sentinel.reference })
-      .map((r) => Date.parse(r.at))
-      .filter((at) => at <= until)
-    const perTick = new Map<number, number>()
-    for (const at of reads) {
-      const tick = Math.floor(at / everyMs)
-      perTick.set(tick, (perTick.get(tick) ?? 0) + 1)
-    }
-    const first = reads.length ? Math.min(...reads) : until
-    const perProcess: Record<string, number> = {}
-    let authorizedOutcomes = 0
-    for (const p of this.processes) {
-      const lines = p.entries().filter((e) => e.message?.startsWith(JOB_LOG_LINE))
-      perProcess[p.name] = lines.length
-      for (const line of lines) {
-        const outcomes = /checked, (\{.*\}),/.exec(line.message ?? "")
-        const parsed = outcomes ? (JSON.parse(outcomes[1]) as Record<string, number>) : {}
-        authorizedOutcomes += parsed.authorized ?? 0
-      }
-    }
-    return {
-      runs: reads.length,
-      ticks: reads.length ? Math.floor(until / everyMs) - Math.floor(first / everyMs) + 1 : 0,
-      maxPerTick: Math.max(0, ...perTick.values()),
-      perProcess,
-      authorizedOutcomes,
-    }
-  }
-}
-
-/** Counts for the console: how many races ended how. */
-export function summarize(results: RaceResult[]) {
-  const count = (predicate: (r: RaceResult) => boolean) => results.filter(predicate).length
-  const ms = results.map((r) => Math.abs(r.complete.ms - r.webhook.ms)).sort((x, y) => x - y)
-  return {
-    races: results.length,
-    passed: count((r) => r.problems.length === 0),
-    "storefront 200 order": count((r) => r.complete.status === 200 && r.complete.type === "order"),
-    "webhook 2xx": count((r) => r.webhook.status >= 200 && r.webhook.status < 300),
-    "exactly one order": count((r) => r.orders.length === 1),
-    "two or more orders": count((r) => r.orders.length > 1),
-    "order created and deleted": count((r) => r.deletedOrders > 0),
-    "one Vipps payment": count((r) => r.orderPayments === 1 && r.sessionPayments === 1),
-    "Vipps still authorized": count((r) => r.vipps.state === "AUTHORIZED" && r.vipps.cancelled === 0),
-    "median gap slower-faster ms": ms.length ? ms[Math.floor(ms.length / 2)] : 0,
+    return jobRuns(
+      this.simulator,
+      this.sentinel.reference,
+      this.options.reconcileEverySeconds,
+      this.processes,
+      until,
+    )
   }
 }

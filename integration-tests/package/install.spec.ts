@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process"
 import fs from "node:fs"
 import path from "node:path"
-import { Client } from "pg"
+import { freshDatabase, type FreshDatabase } from "../../scripts/lib/medusa-process"
 
 const root = path.resolve(__dirname, "../..")
 const medusaBin = path.join(root, "node_modules/.bin/medusa")
@@ -25,34 +25,20 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   }
 }
 
-const server = {
-  host: process.env.DB_HOST ?? "127.0.0.1",
-  port: Number(process.env.DB_PORT ?? 5432),
-  user: process.env.DB_USERNAME || "postgres",
-  password: process.env.DB_PASSWORD ?? "",
-}
-
 describe("the published package", () => {
   const dir = path.join(root, ".tmp", `store-${process.pid}`)
-  const database = `vipps_package_${process.pid}`
-  const databaseUrl = `postgres://${encodeURIComponent(server.user)}${server.password ? `:${encodeURIComponent(server.password)}` : ""}@${server.host}:${server.port}/${database}`
+  let database: FreshDatabase | undefined
 
   beforeAll(async () => {
     fs.rmSync(dir, { recursive: true, force: true })
     fs.mkdirSync(dir, { recursive: true })
-    const admin = new Client({ ...server, database: "postgres" })
-    await admin.connect()
-    await admin.query(`DROP DATABASE IF EXISTS ${database}`)
-    await admin.query(`CREATE DATABASE ${database}`)
-    await admin.end()
+    database = await freshDatabase({ name: `vipps_package_${process.pid}` })
   })
 
   afterAll(async () => {
     fs.rmSync(dir, { recursive: true, force: true })
-    const admin = new Client({ ...server, database: "postgres" })
-    await admin.connect()
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-    await admin.end()
+    await database?.drop()
+    await database?.close()
   })
 
   it("installs from its tarball and registers pp_vipps_vipps in a fresh store", () => {
@@ -112,8 +98,9 @@ module.exports = defineConfig({
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))
     pkg.dependencies["@medusajs/medusa"] = "2.21.2"
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2))
-    run(medusaBin, ["db:migrate", "--execute-safe-links"], dir, { DATABASE_URL: databaseUrl })
-    const output = run(medusaBin, ["exec", "./check.js"], dir, { DATABASE_URL: databaseUrl })
+    const env = { DATABASE_URL: database!.url }
+    run(medusaBin, ["db:migrate", "--execute-safe-links"], dir, env)
+    const output = run(medusaBin, ["exec", "./check.js"], dir, env)
     const result = JSON.parse(/RESULT (.*)/.exec(output)![1])
     expect(result.providers).toContain("pp_vipps_vipps")
     expect(result.entry).toBe(

@@ -36,7 +36,7 @@ export function storefrontEnv(s: Pick<Serving, "medusaUrl" | "store" | "storefro
 
 export function printServing(s: Serving): void {
   const shop = s.demoStorefrontUrl
-    ? `${s.demoStorefrontUrl}   (${payButtonLabel(s.store.currency)} → simulator → back to the shop)`
+    ? `${s.demoStorefrontUrl}   (${payButtonLabel(s.store.currency)}, or Buy now (Express) on the product page and in the cart → simulator → back to the shop)`
     : `${s.storefrontUrl}   (yours)`
   console.log(`
 ${bold("Running")} (Ctrl+C to stop${s.keep ? "; the database is kept for the next --keep run" : " and drop the demo database"}):

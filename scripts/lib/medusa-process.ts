@@ -56,14 +56,17 @@ async function asAdmin<T>(server: PgServer, run: (client: Client) => Promise<T>)
 /**
  * A database on the PostgreSQL server of the tests (scripts/lib/postgres.js: DATABASE_URL, DB_HOST… or an
  * embedded server). `name` defaults to a fresh random one; with `keep`, an existing database of that name
- * is reused as it is, otherwise it is recreated empty.
+ * is reused as it is, otherwise it is recreated empty. With `server` (one the caller found or started
+ * already), that server is used and `close` leaves it running.
  */
 export async function freshDatabase(
-  options: { name?: string; keep?: boolean; log?: (message: string) => void } = {},
+  options: { name?: string; keep?: boolean; log?: (message: string) => void; server?: PgServer } = {},
 ): Promise<FreshDatabase> {
   const name = options.name ?? `medusa_${Date.now().toString(36)}_${crypto.randomBytes(3).toString("hex")}`
   if (!DATABASE_NAME.test(name)) throw new Error(`Invalid database name "${name}": use a-z, 0-9 and _`)
-  const postgres = await ensurePostgres({ log: options.log ?? (() => {}) })
+  const postgres = options.server
+    ? { server: options.server, stop: async () => {} }
+    : await ensurePostgres({ log: options.log ?? (() => {}) })
   const { server } = postgres
   const reused = await asAdmin(server, async (client) => {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
@@ -137,25 +140,40 @@ export function migrate(options: MedusaCommandOptions): Promise<void> {
   return medusaCommand(["db:migrate", "--execute-safe-links", "--concurrency", "4"], options)
 }
 
+/** Signals a child's whole process group (the child alone when it has none). */
+function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, sig)
+  } catch {
+    try {
+      child.kill(sig)
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Stops a child process group: SIGTERM, then SIGKILL after `graceMs`. */
 export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) return
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig)
-    } catch {
-      try {
-        child.kill(sig)
-      } catch {
-        // already gone
-      }
-    }
-  }
-  signal("SIGTERM")
-  const timer = setTimeout(() => signal("SIGKILL"), graceMs)
+  signalGroup(child, "SIGTERM")
+  const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs)
   await exited
   clearTimeout(timer)
+}
+
+/** Ends a child process group at once (SIGKILL): it dies wherever it is, as in a crash or an OOM kill. */
+export async function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  signalGroup(child, "SIGKILL")
+  await exited
+}
+
+/** SIGKILL to every Medusa process this module started, synchronously (for `process.on("exit")`). */
+export function killAllMedusaProcesses(): void {
+  for (const child of live) if (child.pid) signalGroup(child, "SIGKILL")
 }
 
 /** Stops every Medusa process this module started (for signal handlers and test teardown). */
@@ -171,6 +189,8 @@ export type RunningMedusa = {
   pid: number
   logFile: string
   stop(): Promise<void>
+  /** SIGKILL at once (a crash); `stop` is the graceful end. */
+  kill(): Promise<void>
 }
 
 export type StartMedusaOptions = Omit<MedusaCommandOptions, "env"> & {
@@ -178,6 +198,8 @@ export type StartMedusaOptions = Omit<MedusaCommandOptions, "env"> & {
   /** Free port by default; `preferredPort` is kept when free. */
   port?: number
   preferredPort?: number
+  /** The address to listen on (`--host`); every interface by default. */
+  host?: string
   /** `start` (default) or `develop` (watches the source). */
   command?: "start" | "develop"
   healthTimeoutMs?: number
@@ -186,8 +208,9 @@ export type StartMedusaOptions = Omit<MedusaCommandOptions, "env"> & {
 /** Starts Medusa and resolves once `/health` answers; rejects with the log's tail when it exits first. */
 export async function startMedusa(options: StartMedusaOptions): Promise<RunningMedusa> {
   const port = options.port ?? (await freePort(options.preferredPort))
-  const url = `http://localhost:${port}`
-  const child = spawnMedusa([options.command ?? "start", "--port", String(port)], {
+  const url = `http://${options.host ?? "localhost"}:${port}`
+  const host = options.host ? ["--host", options.host] : []
+  const child = spawnMedusa([options.command ?? "start", "--port", String(port), ...host], {
     ...options,
     env: { ...options.env, PORT: String(port) },
   })
@@ -204,7 +227,7 @@ export async function startMedusa(options: StartMedusaOptions): Promise<RunningM
     await stop()
     throw error
   }
-  return { url, port, pid: child.pid!, logFile: options.logFile, stop }
+  return { url, port, pid: child.pid!, logFile: options.logFile, stop, kill: () => killProcess(child) }
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {

@@ -9,8 +9,9 @@
  * integration-tests/multi-instance/races.spec.ts asserts the Redis setup.
  */
 import { parseArgs } from "node:util"
-import { dbServerFromEnv, ModuleSet, WorkerMode } from "../../integration-tests/multi-instance/cluster"
-import { MultiInstanceStore, RaceResult, summarize } from "../../integration-tests/multi-instance/scenario"
+import type { ModuleSet, WorkerMode } from "../../integration-tests/multi-instance/cluster"
+import { summarize, type RaceResult } from "../../integration-tests/multi-instance/payment-check"
+import { MultiInstanceStore } from "../../integration-tests/multi-instance/scenario"
 
 type Args = {
   modules: ModuleSet
@@ -56,15 +57,9 @@ function readArgs(argv: string[]): Args {
 
 async function main() {
   const args = readArgs(process.argv.slice(2))
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ensurePostgres } = require("../lib/postgres") as {
-    ensurePostgres(): Promise<{ env: Record<string, string>; stop(): Promise<void> }>
-  }
-  const postgres = await ensurePostgres()
   const names = args.processes.map((mode, i) => (i < 2 ? `${mode}-${"ab"[i]}` : `${mode}-${i}`))
   const store = new MultiInstanceStore({
     label: `script-${args.modules}`,
-    db: dbServerFromEnv({ ...process.env, ...postgres.env }),
     modules: args.modules,
     processes: args.processes.map((mode, i) => ({ name: names[i], mode })),
     reconcileEverySeconds: args.every,
@@ -111,7 +106,6 @@ async function main() {
   } finally {
     if (keepFiles && store.dir) console.log(`logs kept in ${store.dir}`)
     await store.stop({ keepFiles })
-    await postgres.stop()
     console.log(`total ${Math.round((Date.now() - started) / 1000)} s`)
   }
 }

@@ -6,12 +6,8 @@ import { json, jsonBody, problemResponse, type SimRequest, type SimResponse } fr
 import { ApiError, badRequest, conflict } from "./problems"
 import type { SimulatorState } from "./state"
 import type { SimPayment } from "./types"
-import {
-  validateCancel,
-  validateCreatePayment,
-  validateForceApprove,
-  validateModification,
-} from "./validation"
+import { validateCreatePayment } from "./create-validation"
+import { validateCancel, validateForceApprove, validateModification } from "./validation"
 import { eventView, getPaymentView, modificationView } from "./views"
 
 /** The ePayment API: create, get, event log, capture, refund, cancel and the test-only force approve. */

@@ -2,7 +2,7 @@ import { ShippingCallbackResponse, type ShippingGroup } from "../lib/vipps/schem
 import { ApiError, badRequest } from "./problems"
 import type { SimulatorState } from "./state"
 import type { SimPayment, SimShippingAddress, SimShippingChoice, SimulatorTestUser } from "./types"
-import { checkShippingGroups } from "./validation"
+import { checkShippingGroups } from "./create-validation"
 
 /**
  * Express as the app plays it: the shopper consents, the delivery address is the test user's (or one the

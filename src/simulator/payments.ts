@@ -4,7 +4,7 @@ import type { SimulatorClock } from "./clock"
 import { ageOn } from "./additions-2026"
 import { badRequest, conflict, notFound } from "./problems"
 import type { SimAmount, SimEvent, SimPayment, SimShippingChoice } from "./types"
-import type { SimCreatePaymentRequest } from "./validation"
+import type { SimCreatePaymentRequest } from "./create-validation"
 
 /**
  * The payment store and state machine: CREATED → AUTHORIZED | ABORTED | EXPIRED | TERMINATED, with the

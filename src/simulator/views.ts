@@ -59,16 +59,7 @@ export function eventView(event: SimEvent): Record<string, unknown> {
 
 /** `WebhookEvent` (webhook delivery body). */
 export function webhookEventView(msn: string, event: SimEvent): Record<string, unknown> {
-  return {
-    msn,
-    reference: event.reference,
-    pspReference: event.pspReference,
-    name: event.name,
-    amount: { ...event.amount },
-    timestamp: event.timestamp,
-    idempotencyKey: event.idempotencyKey,
-    success: event.success,
-  }
+  return { msn, ...eventView(event) }
 }
 
 export function webhookEventType(event: SimEvent): string {

@@ -2,7 +2,7 @@ import type { BigNumberInput, IPaymentModuleService, MedusaContainer } from "@me
 import { MedusaError, Modules, PaymentActions } from "@medusajs/framework/utils"
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { addOrderTransactionStep, processPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import { orderOfCart } from "./links"
+import { orderOfCart } from "../providers/vipps/links"
 
 type CaptureTransaction = {
   order_id: string

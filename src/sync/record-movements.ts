@@ -15,6 +15,7 @@ type PaymentRow = {
   data?: unknown
   canceled_at?: Date | string | null
   captured_at?: Date | string | null
+  payment_collection_id?: string
   captures?: Row[] | null
   refunds?: Row[] | null
   payment_session?: SessionRow | null
@@ -53,7 +54,15 @@ export async function recordMovements(
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const read = async () =>
     (await paymentModule.retrievePayment(paymentId, {
-      select: ["id", "data", "amount", "currency_code", "captured_at", "canceled_at"],
+      select: [
+        "id",
+        "data",
+        "amount",
+        "currency_code",
+        "captured_at",
+        "canceled_at",
+        "payment_collection_id",
+      ],
       relations: ["captures", "refunds", "payment_session"],
     })) as unknown as PaymentRow
   let payment = await read()
@@ -118,6 +127,7 @@ export async function recordMovements(
     await paymentModule.cancelPayment(paymentId)
     recorded.push(`cancel ${money(cancelledAmount.value)}`)
     payment = await read()
+    if (capturedAmount.value === 0) await cancelCollectionWhenNothingPays(paymentModule, payment)
     if (capturedAmount.value === 0 && payment.payment_session) {
       await flagForStaff(container, payment.payment_session, {
         reason: "released_outside_medusa",
@@ -137,6 +147,22 @@ export async function recordMovements(
     >[0])
   }
   return recorded
+}
+
+/**
+ * Medusa's order shows "Authorized" while its payment collection says so, even after the payment was
+ * canceled (the module's cancel leaves the collection alone); Medusa's own order cancel marks the collection
+ * canceled. Done the same way here once no payment of the collection can pay any more.
+ */
+async function cancelCollectionWhenNothingPays(paymentModule: IPaymentModuleService, payment: PaymentRow) {
+  const collectionId = payment.payment_collection_id
+  if (!collectionId) return
+  const collection = await paymentModule.retrievePaymentCollection(collectionId, {
+    relations: ["payments", "payments.captures"],
+  })
+  if ((collection.payments ?? []).every((p) => p.canceled_at && !p.captures?.length)) {
+    await paymentModule.updatePaymentCollections(collectionId, { status: "canceled" } as never)
+  }
 }
 
 /** Whether what Vipps says of a payment differs from what Medusa stored (jsonb keeps no key order: compare values). */

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import type { PaymentRequestOverview } from "../../api/admin/vipps/payment-requests/payment-request"
+import type { PaymentRequestOverview } from "../../api/admin/vipps/payment-requests/order-requests"
 import type { PaymentRequestView } from "../../api/admin/vipps/payment-requests/request-view"
 import { sdk } from "./sdk"
 

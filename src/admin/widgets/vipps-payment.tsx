@@ -2,16 +2,18 @@ import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, AdminPayment, DetailWidgetProps } from "@medusajs/framework/types"
 import { Alert, Button, Container, Copy, Heading, StatusBadge, Text } from "@medusajs/ui"
 import type { ReactNode } from "react"
-import type { Money, PaymentView } from "../../api/admin/vipps/payments/[id]/route"
+import type { AdminVippsPaymentResponse, Money } from "../../api/admin/vipps/payments/[id]/route"
+import { ExpressDetails } from "../components/express-details"
 import { VippsPaymentActions } from "../components/vipps-payment-actions"
 import { useVippsPayment } from "../lib/vipps-payments"
 
 /**
  * Order details, side column: the Vipps MobilePay payment in the merchant's words (Reserved, Partly
- * captured, …) with the ePayment state beside it, references, authorized / captured / refunded / cancelled
+ * captured, …), references, authorized / captured / refunded / cancelled
  * amounts on both sides, the event log, the capture deadline, a warning when Medusa and Vipps MobilePay
  * disagree — and the actions: capture an amount, capture the rest, release the rest, and refund where
- * Medusa's payment section offers no refund (partly captured or released payments). Data:
+ * Medusa's payment section offers no refund (partly captured or released payments); for Express, the
+ * delivery chosen in the app and the address and contact the app shared. Data:
  * GET /admin/vipps/payments/:id (src/api/admin/vipps/payments/[id]/route.ts)
  * through Medusa's JS SDK (src/admin/lib/sdk.ts).
  */
@@ -27,8 +29,10 @@ const EVENT_LABEL: Record<string, string> = {
   CANCELLED: "Reservation released",
 }
 
+type PaymentView = AdminVippsPaymentResponse["vipps_payment"]
+
 const BASIS_LABEL: Record<string, string> = {
-  captureGuaranteedUntil: "guaranteed by Vipps MobilePay (captureGuaranteedUntil)",
+  captureGuaranteedUntil: "Date guaranteed by Vipps MobilePay",
   "norway-180-days": "Norway: 180 days after authorization",
   "denmark-finland-14-days": "Denmark / Finland: 14 days after authorization",
 }
@@ -79,9 +83,6 @@ function VippsPaymentCard({ payment }: { payment: AdminPayment }) {
             <StatusBadge color={view.status.tone} data-testid="vipps-payment-status">
               {view.status.label}
             </StatusBadge>
-            <Text size="xsmall" className="text-ui-fg-muted" data-testid="vipps-api-state">
-              ePayment state {view.vipps?.state}
-            </Text>
           </div>
         )}
         {view?.status?.detail && (
@@ -138,6 +139,8 @@ function PaymentDetails({ view }: { view: PaymentView }) {
       )}
 
       <VippsPaymentActions view={view} />
+
+      {view.express && <ExpressDetails express={view.express} />}
 
       <div className="flex flex-col gap-y-2 px-6 py-4">
         <Row label="Reference">
@@ -203,7 +206,7 @@ function PaymentDetails({ view }: { view: PaymentView }) {
                     <Text size="small">{money(event.amount)}</Text>
                   </div>
                   <Text size="xsmall" className="text-ui-fg-subtle">
-                    {when(event.timestamp)} · {event.name}
+                    {when(event.timestamp)}
                     {!event.by_api && !["CREATED", "AUTHORIZED", "ABORTED", "EXPIRED"].includes(event.name)
                       ? " · not through Medusa"
                       : ""}

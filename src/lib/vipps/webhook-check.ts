@@ -1,11 +1,10 @@
 import { EPAYMENT_WEBHOOK_EVENTS, type WebhookRegistration } from "./schemas"
-import type { WebhooksApi } from "./webhooks"
 
 /**
  * Vipps MobilePay deletes a webhook registration whose endpoint has been unresponsive for two weeks, without
  * telling anyone; payments then only reach Medusa through the storefront and reconciliation. This check reads
  * the registrations (Webhooks API, GET) and says whether the store's URL is still registered for every
- * ePayment event, at most once per interval per sales unit and URL.
+ * ePayment event; `src/sync/webhook-health.ts` asks it hourly and the merchant command on demand.
  */
 
 export type WebhookCheck = {
@@ -47,33 +46,5 @@ export function judgeWebhookRegistrations(
     missingEvents,
     registrationIds: mine.map((r) => r.id),
     checkedAt: now.toISOString(),
-  }
-}
-
-/**
- * Checks through the Webhooks API, rate-limited: within `minIntervalMs` (default one hour) of the last
- * answer for the same key, the last answer is returned without a call. A failed call is not cached.
- */
-export class WebhookRegistrationMonitor {
-  private readonly last = new Map<string, WebhookCheck>()
-
-  constructor(
-    private readonly minIntervalMs = 3_600_000,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  async check(key: string, webhooks: Pick<WebhooksApi, "list">, url: string): Promise<WebhookCheck> {
-    const now = this.clock()
-    const previous = this.last.get(`${key}\u0000${url}`)
-    if (previous && now.getTime() - Date.parse(previous.checkedAt) < this.minIntervalMs) return previous
-    const result = judgeWebhookRegistrations(await webhooks.list(), url, now)
-    this.last.set(`${key}\u0000${url}`, result)
-    return result
-  }
-
-  /** Forget the last answer for a key (e.g. after re-registering). */
-  forget(key: string): void {
-    for (const cached of [...this.last.keys()])
-      if (cached.startsWith(`${key}\u0000`)) this.last.delete(cached)
   }
 }

@@ -1,5 +1,6 @@
 import { container } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { cartOfSession } from "./links"
 import { RECEIPT_FIELDS, type ReceiptCart } from "./receipt"
 
 /**
@@ -7,24 +8,11 @@ import { RECEIPT_FIELDS, type ReceiptCart } from "./receipt"
  * payment module's container, which sees no carts). Undefined when there is no cart (e.g. a payment
  * collection of an order edit) or no app container (a module booted on its own).
  */
-export async function cartOfSession(sessionId: string): Promise<ReceiptCart | undefined> {
+export async function receiptCartOfSession(sessionId: string): Promise<ReceiptCart | undefined> {
   try {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data: sessions } = await query.graph({
-      entity: "payment_session",
-      fields: ["payment_collection_id"],
-      filters: { id: sessionId },
-    })
-    const collectionId = (sessions[0] as { payment_collection_id?: string } | undefined)
-      ?.payment_collection_id
-    if (!collectionId) return undefined
-    const { data: links } = await query.graph({
-      entity: "cart_payment_collection",
-      fields: ["cart_id"],
-      filters: { payment_collection_id: collectionId },
-    })
-    const cartId = (links[0] as { cart_id?: string } | undefined)?.cart_id
+    const cartId = await cartOfSession(container, sessionId)
     if (!cartId) return undefined
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const { data: carts } = await query.graph({
       entity: "cart",
       fields: RECEIPT_FIELDS,

@@ -5,7 +5,7 @@ import { shippingCallbackToken } from "../../lib/shipping-callback-token"
 import type { CreatePaymentRequest, Currency, Receipt } from "../../lib/vipps/schemas"
 import type { VippsOptions } from "./options"
 import { describePayment } from "./payment-description"
-import type { StorefrontInput } from "./session-data"
+import type { StorefrontInput, VippsSessionData } from "./session-data"
 
 type Known = {
   reference: string
@@ -229,5 +229,24 @@ export function buildCreatePaymentRequest(
           },
         }
       : {}),
+  }
+}
+
+/** The session data of a payment Vipps MobilePay has just created from `request`. */
+export function createdSessionData(
+  request: CreatePaymentRequest,
+  redirectUrl: string | undefined,
+  cartId: string | undefined,
+): VippsSessionData {
+  return {
+    reference: request.reference,
+    userFlow: request.userFlow,
+    paymentMethod: request.paymentMethod.type,
+    ...(redirectUrl ? { redirectUrl } : {}),
+    ...(request.qrFormat ? { qrFormat: request.qrFormat.format } : {}),
+    amount: { currency: request.amount.currency, value: request.amount.value },
+    state: "CREATED",
+    ...(cartId ? { cart_id: cartId } : {}),
+    ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
   }
 }

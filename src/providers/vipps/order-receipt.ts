@@ -2,6 +2,7 @@ import { container } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits } from "../../lib/money"
 import type { Currency, Receipt } from "../../lib/vipps/schemas"
+import { orderOfCollection } from "./links"
 import { buildReceipt, RECEIPT_FIELDS, type ReceiptCart } from "./receipt"
 
 const ORDER_FIELDS = [...RECEIPT_FIELDS, "display_id", "tax_total"]
@@ -20,14 +21,9 @@ export async function orderReceipt(
 ): Promise<Receipt | undefined> {
   if (!paymentCollectionId) return undefined
   try {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data: links } = await query.graph({
-      entity: "order_payment_collection",
-      fields: ["order_id"],
-      filters: { payment_collection_id: paymentCollectionId },
-    })
-    const orderId = (links[0] as { order_id?: string } | undefined)?.order_id
+    const orderId = await orderOfCollection(container, paymentCollectionId)
     if (!orderId) return undefined
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const { data } = await query.graph({ entity: "order", fields: ORDER_FIELDS, filters: { id: orderId } })
     const order = data[0] as ReceiptOrder | undefined
     if (!order) return undefined

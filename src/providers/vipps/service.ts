@@ -41,12 +41,8 @@ import type { GetPaymentResponse } from "../../lib/vipps/schemas"
 import { medusaDecimal } from "./amount"
 import { SHOPPER_MESSAGES, toMedusaError, WAITING_FOR_APPROVAL } from "./errors"
 import { parseOptions, VippsOptions, VippsOptionsError } from "./options"
-import { cartOfSession } from "./cart-lookup"
-import { minimumUserAgeOfCart } from "./minimum-age"
-import { buildCreatePaymentRequest } from "./create-payment"
-import { buildReceipt } from "./receipt"
-import { isAdminRequestGrant } from "./admin-request"
-import { orderReceipt } from "./order-receipt"
+import { buildCreatePaymentRequest, createdSessionData } from "./create-payment"
+import { paymentOrigin, type PaymentSessionLookup } from "./payment-origin"
 import { MoneyRowService, MovementGuard } from "./guard"
 import {
   isFullyReleased,
@@ -126,18 +122,6 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     }
   }
 
-  private async paymentCollectionOf(sessionId: string): Promise<string | undefined> {
-    const sessions = this.container.paymentSessionService as
-      | { retrieve(id: string, config: { select: string[] }): Promise<{ payment_collection_id?: string }> }
-      | undefined
-    try {
-      return (await sessions?.retrieve(sessionId, { select: ["id", "payment_collection_id"] }))
-        ?.payment_collection_id
-    } catch {
-      return undefined
-    }
-  }
-
   async initiatePayment({
     amount,
     currency_code,
@@ -155,47 +139,30 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
         throw new MedusaError(MedusaError.Types.INVALID_DATA, "Vipps MobilePay needs the payment session id")
       }
       const reference = referenceFromSessionId(sessionId, this.options_.referencePrefix)
-      const cart = await cartOfSession(sessionId)
-      const collectionId = await this.paymentCollectionOf(sessionId)
-      // A request staff send from the admin (no cart: an order's collection) carries the admin-request grant.
-      const byStaff = input.adminRequest !== undefined
-      if (byStaff && !isAdminRequestGrant(this.returnTokenKey, collectionId, input.adminRequest)) {
-        throw new MedusaError(
-          MedusaError.Types.INVALID_DATA,
-          "adminRequest is not valid for this payment collection",
-        )
-      }
-      const receipt = cart
-        ? buildReceipt(cart, currency, value)
-        : byStaff
-          ? await orderReceipt(collectionId, currency, value)
-          : undefined
+      const origin = await paymentOrigin(
+        this.container.paymentSessionService as PaymentSessionLookup | undefined,
+        this.returnTokenKey,
+        sessionId,
+        input.adminRequest,
+        currency,
+        value,
+      )
       const request = buildCreatePaymentRequest(this.options_, input, {
         reference,
         sessionId,
         currency,
         value,
-        cartId: cart?.id,
-        byStaff,
-        receipt,
-        minimumUserAge: cart ? await minimumUserAgeOfCart(cart.id) : undefined,
+        cartId: origin.cartId,
+        byStaff: origin.byStaff,
+        receipt: origin.receipt,
+        minimumUserAge: origin.minimumUserAge,
       })
       // Marks the payment as this store's: with it, a payment approved after its session was dropped can be
       // told apart from another store's payment on a shared sales unit.
-      if (collectionId) request.metadata = { [PAYMENT_COLLECTION_METADATA]: collectionId }
+      if (origin.collectionId) request.metadata = { [PAYMENT_COLLECTION_METADATA]: origin.collectionId }
       const created = await this.client.epayment.createPayment(request, idempotencyKey("create", sessionId))
 
-      const sessionData: VippsSessionData = {
-        reference,
-        userFlow: request.userFlow,
-        paymentMethod: request.paymentMethod.type,
-        ...(created.redirectUrl ? { redirectUrl: created.redirectUrl } : {}),
-        ...(request.qrFormat ? { qrFormat: request.qrFormat.format } : {}),
-        amount: { currency, value },
-        state: "CREATED",
-        ...(cart ? { cart_id: cart.id } : {}),
-        ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
-      }
+      const sessionData = createdSessionData(request, created.redirectUrl, origin.cartId)
       return { id: reference, status: PaymentSessionStatus.PENDING, data: sessionData }
     } catch (error) {
       throw this.fail(error, "start the payment")

@@ -1,8 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
 import { completeCartWorkflow, refreshPaymentCollectionForCartWorkflow } from "@medusajs/medusa/core-flows"
-import { isExpressSession } from "../../sync/express"
-import { EXPRESS_LOCK } from "../../sync/express"
+import { EXPRESS_LOCK, isExpressSession } from "../../sync/express"
 
 /**
  * Two guards around Vipps MobilePay Express carts (see src/sync/express.ts):
@@ -37,11 +36,20 @@ async function collectionOf(container: MedusaContainer, cartId: string) {
   return { total: cart?.total, collection: cart?.payment_collection ?? undefined }
 }
 
+type SessionRow = NonNullable<CollectionRow["payment_sessions"]>[number]
+const isLive = (s: SessionRow) => s.status !== "canceled" && s.status !== "error"
+
 refreshPaymentCollectionForCartWorkflow.hooks.validate(async ({ cart }, { container }) => {
   const id = (cart as { id?: string } | undefined)?.id
   if (!id) return
   const { total, collection } = await collectionOf(container, id)
-  if (!collection?.metadata?.[EXPRESS_LOCK] || !collection.payment_sessions?.length) return
+  const locked = collection?.metadata?.[EXPRESS_LOCK]
+  // Only while the approved payment's session is live: once it is released (the order could not be made),
+  // the cart is the shopper's again.
+  const live = (collection?.payment_sessions ?? []).some(
+    (s) => isLive(s) && (s.data as { reference?: unknown } | undefined)?.reference === locked,
+  )
+  if (!locked || !live) return
   if (
     total !== undefined &&
     collection.amount !== undefined &&
@@ -58,9 +66,7 @@ completeCartWorkflow.hooks.validate(async ({ cart }, { container }) => {
   const id = (cart as { id?: string } | undefined)?.id
   if (!id) return
   const { collection } = await collectionOf(container, id)
-  const express = (collection?.payment_sessions ?? []).find(
-    (s) => s.status !== "canceled" && s.status !== "error" && isExpressSession(s.data),
-  )
+  const express = (collection?.payment_sessions ?? []).find((s) => isLive(s) && isExpressSession(s.data))
   if (express && !(express.data as { expressApproved?: unknown }).expressApproved) {
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,

@@ -1,8 +1,9 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ExclamationCircle } from "@medusajs/icons"
-import { Badge, Container, Heading, Table, Text } from "@medusajs/ui"
-import { useQuery } from "@tanstack/react-query"
+import { Badge, Button, Container, Heading, Table, Text } from "@medusajs/ui"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import type { AdminVippsAttentionResponse } from "../../../api/admin/vipps/attention/route"
+import type { WebhookHealth } from "../../../sync/webhook-health"
 import { sdk } from "../../lib/sdk"
 
 /** Merchant words for why a payment is listed. */
@@ -16,12 +17,50 @@ const REASONS: Record<string, { label: string; color: "red" | "orange" | "grey" 
 const minor = (value: number | undefined, currency: string | undefined) =>
   value === undefined || !currency ? "–" : `${(value / 100).toFixed(2)} ${currency}`
 
+/** Merchant words for whether Vipps MobilePay still sends a registration's payment updates. */
+const WEBHOOKS: Record<
+  WebhookHealth["status"],
+  { label: string; color: "green" | "orange" | "red" | "grey"; help: string }
+> = {
+  registered: { label: "Receiving updates", color: "green", help: "" },
+  incomplete: {
+    label: "Some updates missing",
+    color: "orange",
+    help: "Vipps MobilePay sends only some payment updates to this store. Register the webhook again.",
+  },
+  missing: {
+    label: "Not registered",
+    color: "red",
+    help:
+      "Vipps MobilePay sends no payment updates to this store (it deletes a webhook that did not answer for " +
+      "two weeks). Orders still appear through polling, but later. Register the webhook again.",
+  },
+  no_secret: {
+    label: "Not set up",
+    color: "grey",
+    help: "No webhook secret is configured: payments are picked up by polling only.",
+  },
+  unknown: {
+    label: "Could not check",
+    color: "grey",
+    help: "Vipps MobilePay's webhook service did not answer; the plugin tries again in a few minutes.",
+  },
+}
+
+/** `epayments.payment.captured.v1` → `captured` */
+const eventWord = (event: string) => event.split(".")[2] ?? event
+
 /** The admin page that lists the Vipps MobilePay payments staff must look at. */
 const VippsAttentionPage = () => {
   const { data, isLoading, error } = useQuery({
     queryKey: ["vipps-attention"],
     queryFn: () => sdk.client.fetch<AdminVippsAttentionResponse>("/admin/vipps/attention"),
     refetchInterval: 30_000,
+  })
+  const queryClient = useQueryClient()
+  const recheck = useMutation({
+    mutationFn: () => sdk.client.fetch("/admin/vipps/webhooks/check", { method: "POST" }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["vipps-attention"] }),
   })
   const link = (orderId: string | null, fallback: string) =>
     orderId ? <a href={`/app/orders/${orderId}`}>{orderId}</a> : <Text size="small">{fallback}</Text>
@@ -115,6 +154,57 @@ const VippsAttentionPage = () => {
                   <Table.Cell>{new Date(item.capture_deadline).toLocaleDateString()}</Table.Cell>
                 </Table.Row>
               ))}
+            </Table.Body>
+          </Table>
+        </Container>
+      )}
+      {data && data.webhooks.length > 0 && (
+        <Container className="divide-y p-0">
+          <div className="flex items-center justify-between px-6 py-4">
+            <div>
+              <Heading level="h2">Payment updates (webhooks)</Heading>
+              <Text size="small" className="text-ui-fg-subtle">
+                Checked every hour. Register a webhook with{" "}
+                <code>npx medusa exec …/vipps-webhooks.js register &lt;registration&gt; &lt;URL&gt;</code>.
+              </Text>
+            </div>
+            <Button
+              size="small"
+              variant="secondary"
+              isLoading={recheck.isPending}
+              onClick={() => recheck.mutate()}
+            >
+              Check now
+            </Button>
+          </div>
+          <Table>
+            <Table.Body>
+              {data.webhooks.map((item) => {
+                const state = WEBHOOKS[item.status]
+                return (
+                  <Table.Row key={item.provider_id}>
+                    <Table.Cell>{item.provider_id}</Table.Cell>
+                    <Table.Cell>
+                      <Badge color={state.color} size="2xsmall">
+                        {state.label}
+                      </Badge>
+                    </Table.Cell>
+                    <Table.Cell className="max-w-[480px] whitespace-normal">
+                      {state.help && <Text size="small">{state.help}</Text>}
+                      {item.missing_events.length > 0 && item.status === "incomplete" && (
+                        <Text size="xsmall" className="text-ui-fg-muted">
+                          Missing: {item.missing_events.map(eventWord).join(", ")}
+                        </Text>
+                      )}
+                      {item.url && (
+                        <Text size="xsmall" className="text-ui-fg-muted">
+                          {item.url}
+                        </Text>
+                      )}
+                    </Table.Cell>
+                  </Table.Row>
+                )
+              })}
             </Table.Body>
           </Table>
         </Container>

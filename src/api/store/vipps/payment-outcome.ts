@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { SHOPPER_MESSAGES } from "../../../providers/vipps/errors"
 import type { VippsSessionData } from "../../../providers/vipps/session-data"
-import { cartOfSession, orderOfCart } from "../../../sync/links"
+import { cartOfSession, orderOfCart } from "../../../providers/vipps/links"
 
 export type ShopperStatus = "pending" | "authorized" | "failed"
 

@@ -6,7 +6,8 @@ import { isVippsSessionData } from "../../../../providers/vipps/session-data"
 import { captureDaysLeft, captureDeadline, captureDueSoon } from "../../../../lib/capture-deadline"
 import { remainingToCapture } from "../../../../providers/vipps/payment-state"
 import { ATTENTION_KEY, type Attention, flaggedSessionIds } from "../../../../sync/attention"
-import { orderOfCollection } from "../../../../sync/links"
+import { orderOfCollection } from "../../../../providers/vipps/links"
+import { type WebhookHealth, webhookHealth } from "../../../../sync/webhook-health"
 
 export type AttentionItem = Attention & {
   session_id: string
@@ -24,12 +25,18 @@ export type DeadlineItem = {
   days_left: number
 }
 
-export type AdminVippsAttentionResponse = { flagged: AttentionItem[]; capture_deadlines: DeadlineItem[] }
+export type AdminVippsAttentionResponse = {
+  flagged: AttentionItem[]
+  capture_deadlines: DeadlineItem[]
+  /** Every registration's webhook registration at Vipps MobilePay, as last checked (at most an hour old). */
+  webhooks: WebhookHealth[]
+}
 
 /**
  * `GET /admin/vipps/attention` — Vipps MobilePay payments staff must look at: released after a failed
  * order, moved after Medusa canceled them, released outside Medusa, or still holding an uncaptured
- * reservation within 7 days of its capture deadline.
+ * reservation within 7 days of its capture deadline; and whether Vipps MobilePay still sends each
+ * registration's webhooks.
  */
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
   const paymentModule = req.scope.resolve<IPaymentModuleService>(Modules.PAYMENT)
@@ -79,6 +86,10 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
     })
   }
   deadlines.sort((a, b) => a.capture_deadline.localeCompare(b.capture_deadline))
-  const body: AdminVippsAttentionResponse = { flagged, capture_deadlines: deadlines }
+  const body: AdminVippsAttentionResponse = {
+    flagged,
+    capture_deadlines: deadlines,
+    webhooks: await webhookHealth(req.scope),
+  }
   res.json(body)
 }

@@ -6,7 +6,7 @@ import { isShippingCallbackToken } from "../../../../lib/shipping-callback-token
 import { parseShippingCallback } from "../../../../lib/vipps/shipping-callback"
 import { findRegistration } from "../../../../providers/vipps/registration"
 import { isVippsSessionData } from "../../../../providers/vipps/session-data"
-import { cartOfSession } from "../../../../sync/links"
+import { cartOfSession } from "../../../../providers/vipps/links"
 import { expressShippingGroups } from "../../express/shipping-groups"
 
 /**

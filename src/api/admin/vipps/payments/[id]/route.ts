@@ -3,9 +3,11 @@ import type { Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { GetPaymentResponse, PaymentEvent } from "../../../../../lib/vipps/schemas"
 import { toMedusaError } from "../../../../../providers/vipps/errors"
+import { buildExpressView, type ExpressView } from "../../express-view"
 import { loadVippsPayment } from "../../load-payment"
 import { buildPaymentView, type PaymentView } from "../../payment-view"
 
+export type { ExpressView } from "../../express-view"
 export type {
   CaptureDeadline,
   Discrepancy,
@@ -17,13 +19,13 @@ export type {
 } from "../../payment-view"
 
 /** The answer of `GET /admin/vipps/payments/:id` (the admin widget imports it). */
-export type AdminVippsPaymentResponse = { vipps_payment: PaymentView }
+export type AdminVippsPaymentResponse = { vipps_payment: PaymentView & { express: ExpressView | null } }
 
 /**
  * `GET /admin/vipps/payments/:id` — the Vipps MobilePay side of a Medusa payment (`pay_…`): state in the
  * merchant's words and the API's, references, the aggregate amounts as Vipps MobilePay holds them, the
- * event log, the capture deadline, what may still be captured or released, and where Medusa and Vipps
- * MobilePay disagree. Authenticated like every admin route. Captures go through Medusa's
+ * event log, the capture deadline, what may still be captured or released, where Medusa and Vipps
+ * MobilePay disagree, and for Express the delivery chosen in the app with the address and contact shared. Authenticated like every admin route. Captures go through Medusa's
  * `POST /admin/payments/:id/capture`, releases through `POST /admin/vipps/payments/:id/release`.
  */
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse<AdminVippsPaymentResponse>) {
@@ -53,22 +55,25 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse<A
   }
 
   res.json({
-    vipps_payment: buildPaymentView({
-      paymentId: payment.id,
-      providerId: payment.providerId,
-      reference,
-      currency: payment.currency,
-      medusa: {
-        amount: payment.amount,
-        captured: payment.captured,
-        refunded: payment.refunded,
-        capturedAt: payment.capturedAt,
-        canceledAt: payment.canceledAt,
-      },
-      vipps,
-      events,
-      error,
-      now: new Date(),
-    }),
+    vipps_payment: {
+      ...buildPaymentView({
+        paymentId: payment.id,
+        providerId: payment.providerId,
+        reference,
+        currency: payment.currency,
+        medusa: {
+          amount: payment.amount,
+          captured: payment.captured,
+          refunded: payment.refunded,
+          capturedAt: payment.capturedAt,
+          canceledAt: payment.canceledAt,
+        },
+        vipps,
+        events,
+        error,
+        now: new Date(),
+      }),
+      express: buildExpressView(payment.data, vipps),
+    },
   })
 }

@@ -22,6 +22,24 @@ export function vippsMobilePayLabel(currencyCode: string, locale = "en"): string
   return ["nb", "no", "nn", "da"].includes(locale) ? `Betal med ${brand}` : `Pay with ${brand}`
 }
 
+/**
+ * Express ("Buy now with Vipps" / "Kjøp nå med Vipps"): the shopper chooses address and delivery in the
+ * app. Vipps MobilePay's guidelines also allow "Vipps Express" / "MobilePay Express".
+ */
+export function vippsExpressLabel(currencyCode: string, locale = "en"): string {
+  const brand = currencyCode.toLowerCase() === "nok" ? "Vipps" : "MobilePay"
+  if (["nb", "no", "nn"].includes(locale)) return `Kjøp nå med ${brand}`
+  return locale === "da" ? `Køb nu med ${brand}` : `Buy now with ${brand}`
+}
+
+/** `POST /store/vipps/express`: the cart being paid (a new one from the product page) and where to go. */
+export type VippsExpressStart = {
+  cart_id: string
+  reference: string
+  redirect_url: string | null
+  payment_session_id: string
+}
+
 /** Optional checkouts, switched on per build (see .env.vipps.example). */
 export const VIPPS_QR_ENABLED = process.env.NEXT_PUBLIC_VIPPS_QR === "true"
 /** Push messages to a number the customer tells in person: tills, kiosks, call centres only. */

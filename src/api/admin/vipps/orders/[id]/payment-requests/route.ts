@@ -3,9 +3,9 @@ import { MedusaError } from "@medusajs/framework/utils"
 import {
   loadOrderFacts,
   overview,
-  sendPaymentRequest,
   type PaymentRequestOverview,
-} from "../../../payment-requests/payment-request"
+} from "../../../payment-requests/order-requests"
+import { sendPaymentRequest } from "../../../payment-requests/payment-request"
 import { parsePaymentRequest } from "../../../payment-requests/request-input"
 import type { PaymentRequestView } from "../../../payment-requests/request-view"
 

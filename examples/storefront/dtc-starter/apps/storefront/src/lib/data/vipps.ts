@@ -6,10 +6,17 @@
  * headers.
  */
 import { sdk } from "@lib/config"
-import { getAuthHeaders, getCacheTag } from "@lib/data/cookies"
+import { getAuthHeaders, getCacheTag, getCartId, removeCartId } from "@lib/data/cookies"
+import medusaError from "@lib/util/medusa-error"
 import type { HttpTypes } from "@medusajs/types"
 import { revalidateTag } from "next/cache"
-import type { VippsPaymentStatus, VippsSessionData } from "@lib/vipps"
+import { redirect } from "next/navigation"
+import {
+  isVippsMobilePay,
+  type VippsExpressStart,
+  type VippsPaymentStatus,
+  type VippsSessionData,
+} from "@lib/vipps"
 
 type StartOptions = {
   /** CUSTOMER_PRESENT at a physical till or kiosk. */
@@ -62,4 +69,55 @@ export async function getVippsMobilePayStatus(
     },
   )
   return payment
+}
+
+/** The region's Vipps MobilePay provider (`pp_vipps_…`), or null: the Express button shows only with one. */
+export async function getVippsProviderOfRegion(regionId: string): Promise<string | null> {
+  const { payment_providers } = await sdk.store.payment.listPaymentProviders(
+    { region_id: regionId },
+    await getAuthHeaders(),
+  )
+  return payment_providers.find((p) => isVippsMobilePay(p.id))?.id ?? null
+}
+
+/**
+ * Starts Express: from the product page one variant and quantity become a new cart (the shopper's own cart
+ * is left alone); from the cart page the cart as it is (items are enough: email, address and delivery come
+ * from the app). Answers where to send the shopper. `shipping: "dynamic"` prices the delivery options for
+ * the address chosen in the app (needs the provider option `expressCallbackUrl`).
+ */
+export async function startVippsExpress(
+  input: { variantId: string; quantity: number; regionId: string } | { cartId: string },
+  providerId: string,
+  shipping: "fixed" | "dynamic" = "fixed",
+): Promise<VippsExpressStart> {
+  const body =
+    "cartId" in input
+      ? { cart_id: input.cartId }
+      : { variant_id: input.variantId, quantity: input.quantity, region_id: input.regionId }
+  const { express } = await sdk.client
+    .fetch<{ express: VippsExpressStart }>("/store/vipps/express", {
+      method: "POST",
+      body: { ...body, provider_id: providerId, shipping },
+      headers: await getAuthHeaders(),
+    })
+    .catch(medusaError)
+  if ("cartId" in input) revalidateTag(await getCacheTag("carts"))
+  return express
+}
+
+/**
+ * Completes the payment's cart (idempotent: returns the order the webhook may already have made) and goes
+ * to the order page. Unlike the starter's `placeOrder`, it forgets the cart cookie only when that is the
+ * cart paid: a product-page Express cart is not the shopper's cart, which stays as it was.
+ */
+export async function placeVippsOrder(cartId: string): Promise<HttpTypes.StoreCart> {
+  const result = await sdk.store.cart.complete(cartId, {}, await getAuthHeaders()).catch(medusaError)
+  revalidateTag(await getCacheTag("carts"))
+  if (result.type !== "order") return result.cart
+  revalidateTag(await getCacheTag("orders"))
+  if ((await getCartId()) === cartId) await removeCartId()
+  redirect(
+    `/${result.order.shipping_address?.country_code?.toLowerCase()}/order/${result.order.id}/confirmed`,
+  )
 }

@@ -8,8 +8,7 @@
  * the page may learn the payment's cart — and the outcome is read from the store API, never from the
  * redirect itself.
  */
-import { placeOrder } from "@lib/data/cart"
-import { getVippsMobilePayStatus } from "@lib/data/vipps"
+import { getVippsMobilePayStatus, placeVippsOrder } from "@lib/data/vipps"
 import LocalizedClientLink from "@modules/common/components/localized-client-link"
 import { useEffect, useState } from "react"
 import { Button, Heading, Text } from "./ui"
@@ -45,9 +44,11 @@ export default function VippsReturn({
         if (stopped) return
         if (payment.status === "authorized") {
           // Completing is idempotent: if the webhook already created the order, this returns it.
-          // placeOrder redirects to /[countryCode]/order/[id]/confirmed.
-          const cart = await placeOrder(cartId ?? payment.cart_id ?? undefined)
-          if (cart) setView({ kind: "failed", message: "The order could not be placed. Please contact us." })
+          // placeVippsOrder redirects to /[countryCode]/order/[id]/confirmed.
+          const id = cartId ?? payment.cart_id
+          const cart = id ? await placeVippsOrder(id) : undefined
+          if (cart || !id)
+            setView({ kind: "failed", message: "The order could not be placed. Please contact us." })
           return
         }
         if (payment.status === "failed") {
@@ -61,7 +62,7 @@ export default function VippsReturn({
         setView({ kind: "waiting" })
         setTimeout(check, POLL_MS)
       } catch (e) {
-        // placeOrder's redirect is thrown as a special error that Next.js handles; rethrow it.
+        // The order page's redirect is thrown as a special error that Next.js handles; rethrow it.
         if (e && typeof e === "object" && "digest" in e) throw e
         if (!stopped) setView({ kind: "failed", message: e instanceof Error ? e.message : String(e) })
       }
