@@ -119,7 +119,7 @@ medusaIntegrationTestRunner({
       sim.current.control.approve(reference)
       await eventually(async () => vipps(reference).aggregate.cancelled === 20000, 60_000)
       expect(vipps(reference).aggregate.captured).toBe(0)
-      // Medusa rolls a failed completion back (an order it began is deleted): none remains.
+      // The stock is checked before the completion, so no order is begun: none exists.
       await eventually(async () => (await orderOfCart(getContainer(), cart.id)) === undefined)
       const { data } = await api.get(`/store/vipps/payments/${reference}`, { headers: shop.headers })
       expect(data.payment.status).toBe("failed")
