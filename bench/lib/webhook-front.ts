@@ -22,14 +22,18 @@ export type FrontMode = "inbox" | "sync"
 export type WebhookFront = {
   port: number
   mode: FrontMode
-  /** Medusa's container and port, known once Medusa has booted. */
-  attach(container: MedusaContainer, medusaPort: number): void
+  /**
+   * Where deliveries go once Medusa has booted: its port, or several (separate processes, taken in turn;
+   * no container then, and no `sync` mode).
+   */
+  attach(container: MedusaContainer | undefined, medusaPorts: number | number[]): void
   close(): Promise<void>
 }
 
 export async function startWebhookFront(secret: () => string | undefined): Promise<WebhookFront> {
   let container: MedusaContainer | undefined
-  let medusaPort = 0
+  let medusaPorts: number[] = []
+  let turn = 0
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
 
   const readBody = (req: http.IncomingMessage) =>
@@ -48,7 +52,7 @@ export async function startWebhookFront(secret: () => string | undefined): Promi
     const upstream = http.request(
       {
         host: "127.0.0.1",
-        port: medusaPort,
+        port: medusaPorts[turn++ % medusaPorts.length],
         method: req.method,
         path: req.url,
         headers: req.headers,
@@ -96,9 +100,9 @@ export async function startWebhookFront(secret: () => string | undefined): Promi
   const front: WebhookFront = {
     port: 0,
     mode: "inbox",
-    attach(c, port) {
+    attach(c, ports) {
       container = c
-      medusaPort = port
+      medusaPorts = Array.isArray(ports) ? ports : [ports]
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -110,8 +114,8 @@ export async function startWebhookFront(secret: () => string | undefined): Promi
   const server = http.createServer((req, res) => {
     readBody(req).then(
       (body) => {
+        if (front.mode === "inbox" && medusaPorts.length > 0) return forward(req, res, body)
         if (!container) return answer(res, 503, { message: "Medusa not booted yet" })
-        if (front.mode === "inbox") return forward(req, res, body)
         return synchronous(req, res, body)
       },
       () => answer(res, 400, { message: "unreadable body" }),

@@ -77,6 +77,8 @@ medusaIntegrationTestRunner({
       expect(late.data.type).toBe("order")
       expect(late.data.order.id).toBe(orders[0].order_id)
       expect(await ordersOfCart(getContainer(), cart.id)).toHaveLength(1)
+      // One read of the payment for the whole checkout: the sync's, shared with the authorization.
+      expect(sim.current.control.requests({ operation: "getPayment", path: reference })).toHaveLength(1)
     })
 
     it("gives one order, one payment and one authorization when storefront and webhook arrive together", async () => {

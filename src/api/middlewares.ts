@@ -1,4 +1,5 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+import { answerCompletedCart } from "./middlewares/completed-cart"
 import { profileBeforeComplete } from "./middlewares/profile-before-complete"
 
 export default defineMiddlewares({
@@ -13,7 +14,8 @@ export default defineMiddlewares({
       // Profile sharing must reach the cart before completeCartWorkflow reads it.
       matcher: "/store/carts/:id/complete",
       methods: ["POST"],
-      middlewares: [profileBeforeComplete],
+      // A cart the webhook completed (or is completing) is answered with its order, not completed twice.
+      middlewares: [answerCompletedCart, profileBeforeComplete],
     },
   ],
 })

@@ -18,7 +18,7 @@ export default async function vippsPaymentCheck({ event, container }: Subscriber
     : (await findReferenceOwner(container, reference))?.registration
   if (!registration) return
   try {
-    const result = await syncVippsPayment(container, registration, reference)
+    const result = await syncVippsPayment(container, registration, reference, { cause })
     const why = "reason" in result ? ` (${result.reason})` : ""
     logger.info(`Vipps MobilePay ${cause} for ${reference}: ${result.outcome}${why}`)
   } catch (error) {

@@ -5,6 +5,7 @@ import { fromMinorUnits } from "../lib/money"
 import { referenceKey } from "../lib/reference"
 import { VippsApiError, VippsError } from "../lib/vipps/errors"
 import type { GetPaymentResponse } from "../lib/vipps/schemas"
+import { isFreshApproval, shareApprovedRead, sharedApprovedRead } from "../providers/vipps/approved-read"
 import { SHOPPER_MESSAGES } from "../providers/vipps/errors"
 import {
   isReleased,
@@ -16,6 +17,7 @@ import type { VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
 import { cartOfCollection, orderOfCollection } from "../providers/vipps/links"
 import { confirmCartInventory } from "./cart-inventory"
+import { completedElsewhere } from "./cart-completion"
 import { withReferenceLock } from "./lock"
 import { fillExpressCart } from "./express"
 import { authorizeForOrderOfCart, authorizeOrderPayment } from "./order-payment"
@@ -53,12 +55,18 @@ export async function syncVippsPayment(
   container: MedusaContainer,
   registration: VippsRegistration,
   reference: string,
+  options: SyncOptions = {},
 ): Promise<SyncOutcome> {
   const sessionId = registration.sessionIdFor(reference)
   if (!sessionId) return { outcome: "ignored", reason: "reference not made by this registration" }
   return withReferenceLock(container, reference, () =>
-    syncLocked(container, registration, reference, sessionId),
+    syncLocked(container, registration, reference, sessionId, options),
   )
+}
+
+export type SyncOptions = {
+  /** The webhook event that asked for this sync: an AUTHORIZED event can only bring the approval. */
+  cause?: string
 }
 
 async function syncLocked(
@@ -66,6 +74,7 @@ async function syncLocked(
   registration: VippsRegistration,
   reference: string,
   sessionId: string,
+  { cause }: SyncOptions,
 ): Promise<SyncOutcome> {
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
@@ -76,10 +85,18 @@ async function syncLocked(
     return { outcome: "ignored", reason: "session does not carry this reference" }
   }
 
-  const vipps = await registration.client.epayment.getPayment(reference)
+  const orderId = await orderOfCollection(container, session.payment_collection_id)
+  // The approval is in Medusa already (a storefront completion or an earlier delivery): nothing to read.
+  const approval = cause === "AUTHORIZED"
+  if (approval && session.payment && orderId)
+    return { outcome: "authorized", sessionId, orderId, paymentId: session.payment.id, recorded: [] }
+
+  // An approval read a moment ago (by a racing completion's authorization) is as good as a new read.
+  const vipps =
+    (approval ? await sharedApprovedRead(reference, container) : undefined) ??
+    (await registration.client.epayment.getPayment(reference))
   if (vipps.state === "CREATED") return { outcome: "pending", state: "CREATED" }
 
-  const orderId = await orderOfCollection(container, session.payment_collection_id)
   // Already ordered (a duplicate, a late AUTHORIZED, a CAPTURED or REFUNDED event): only movements can be new.
   if (session.payment && orderId) {
     const recorded = await recordMovements(container, session.payment.id, vipps)
@@ -130,6 +147,9 @@ async function syncLocked(
   ) {
     await fillCartFromProfile(container, registration, cartId, vipps)
   }
+  // Medusa's completion (ours next, or the storefront's) asks the provider to authorize: share this read.
+  await shareApprovedRead(vipps, container)
+  let ordered: string | undefined
   try {
     if (cartId && orderId) {
       // Medusa links the order before it authorizes the session; when that authorization failed, the order
@@ -138,8 +158,12 @@ async function syncLocked(
       await authorizeForOrderOfCart(container, cartId, session.id, orderId)
     } else if (cartId) {
       await fillExpressCart(container, session, cartId, vipps)
-      await confirmCartInventory(container, cartId)
-      await completeCartWorkflow(container).run({ input: { id: cartId } })
+      // A storefront completion in flight makes the order: wait for it rather than complete a second time.
+      ordered = await completedElsewhere(container, cartId)
+      if (!ordered) {
+        await confirmCartInventory(container, cartId)
+        ordered = (await completeCartWorkflow(container).run({ input: { id: cartId } })).result?.id
+      }
     } else {
       await authorizeOrderPayment(container, {
         sessionId: session.id,
@@ -167,12 +191,13 @@ async function syncLocked(
   const [after] = await paymentModule.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
   if (!after?.payment)
     throw new SyncError(`Vipps MobilePay payment ${reference} is approved but Medusa has no payment yet`)
-  const ordered = await orderOfCollection(container, after.payment_collection_id)
+  ordered ??= await orderOfCollection(container, after.payment_collection_id)
   if (cartId && !ordered)
     throw new SyncError(
       `Vipps MobilePay payment ${reference} is approved but cart ${cartId} has no order yet`,
     )
-  const recorded = await recordMovements(container, after.payment.id, vipps)
+  // A read with no capture, refund or release has nothing to record (the authorization stored it).
+  const recorded = isFreshApproval(vipps) ? [] : await recordMovements(container, after.payment.id, vipps)
   return { outcome: "authorized", sessionId, orderId: ordered, paymentId: after.payment.id, recorded }
 }
 

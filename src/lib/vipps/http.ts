@@ -37,6 +37,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export class VippsHttp {
   private readonly axios: AxiosInstance
   private readonly tokenKey: string
+  /** The headers that never change, per auth mode, built once (same order, so the bytes stay the same). */
+  private readonly staticHeaders: Record<AuthMode, Readonly<Record<string, string>>>
 
   constructor(
     private readonly config: ResolvedClientConfig,
@@ -56,6 +58,17 @@ export class VippsHttp {
       maxRedirects: 0,
     })
     this.tokenKey = TokenCache.key(config.baseUrl, config.clientId, config.merchantSerialNumber)
+    const common = {
+      ...systemHeaders(config.systemInfo),
+      "Merchant-Serial-Number": config.merchantSerialNumber,
+      Accept: "application/json",
+    }
+    const bearer = { ...common, "Ocp-Apim-Subscription-Key": config.subscriptionKey }
+    this.staticHeaders = {
+      bearer,
+      userinfo: common,
+      credentials: { ...bearer, client_id: config.clientId, client_secret: config.clientSecret },
+    }
   }
 
   async request<T>(request: ApiRequest<T>): Promise<T> {
@@ -65,7 +78,10 @@ export class VippsHttp {
     for (let attempt = 1; ; attempt++) {
       let token: string | undefined
       try {
-        token = request.auth === "credentials" ? undefined : await this.accessToken()
+        token =
+          request.auth === "credentials"
+            ? undefined
+            : (this.tokens.peek(this.tokenKey) ?? (await this.accessToken()))
         return await this.attempt(request, serialized, token)
       } catch (caught) {
         const error = caught instanceof VippsError ? caught : this.unexpected(request.operation, caught)
@@ -93,20 +109,8 @@ export class VippsHttp {
   }
 
   private async attempt<T>(request: ApiRequest<T>, body: string | undefined, token: string | undefined) {
-    const headers: Record<string, string> = {
-      ...systemHeaders(this.config.systemInfo),
-      "Merchant-Serial-Number": this.config.merchantSerialNumber,
-      Accept: "application/json",
-    }
-    if (request.auth !== "userinfo") {
-      headers["Ocp-Apim-Subscription-Key"] = this.config.subscriptionKey
-    }
-    if (request.auth === "credentials") {
-      headers["client_id"] = this.config.clientId
-      headers["client_secret"] = this.config.clientSecret
-    } else if (token) {
-      headers["Authorization"] = `Bearer ${token}`
-    }
+    const headers: Record<string, string> = { ...this.staticHeaders[request.auth ?? "bearer"] }
+    if (token) headers["Authorization"] = `Bearer ${token}`
     if (body !== undefined) headers["Content-Type"] = "application/json"
     if (request.idempotencyKey) headers["Idempotency-Key"] = request.idempotencyKey
 
@@ -145,7 +149,8 @@ export class VippsHttp {
 
   private accessToken(): Promise<string> {
     return this.tokens.get(this.tokenKey, async () => {
-      const fetchedAt = Date.now()
+      // Stamped with the cache's clock, the one it compares expiry against.
+      const fetchedAt = this.tokens.now()
       const response = await this.request({
         operation: "accesstoken.get",
         method: "POST",

@@ -10,10 +10,17 @@ type Entry = { token?: CachedToken; inFlight?: Promise<CachedToken> }
 export class TokenCache {
   private readonly entries = new Map<string, Entry>()
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** The cache's clock, read on every call (fake timers installed later still reach it). */
+  constructor(readonly now: () => number = () => Date.now()) {}
 
   static key(baseUrl: string, clientId: string, merchantSerialNumber: string): string {
     return `${baseUrl}\u0000${clientId}\u0000${merchantSerialNumber}`
+  }
+
+  /** A valid cached token without waiting: the hot path of every call once a token is cached. */
+  peek(key: string): string | undefined {
+    const token = this.entries.get(key)?.token
+    return token && token.expiresAt > this.now() ? token.accessToken : undefined
   }
 
   async get(key: string, fetchToken: () => Promise<CachedToken>): Promise<string> {

@@ -41,6 +41,7 @@ import type { GetPaymentResponse } from "../../lib/vipps/schemas"
 import { medusaDecimal } from "./amount"
 import { SHOPPER_MESSAGES, toMedusaError, WAITING_FOR_APPROVAL } from "./errors"
 import { parseOptions, VippsOptions, VippsOptionsError } from "./options"
+import { forgetApprovedRead, shareApprovedRead, sharedApprovedRead } from "./approved-read"
 import { buildCreatePaymentRequest, createdSessionData } from "./create-payment"
 import { paymentOrigin, type PaymentSessionLookup } from "./payment-origin"
 import { MoneyRowService, MovementGuard } from "./guard"
@@ -173,7 +174,8 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     const session = this.sessionData(data)
     let payment: GetPaymentResponse
     try {
-      payment = await this.client.epayment.getPayment(session.reference)
+      // The sync that is completing the cart (or a racing completion) may have read it a moment ago.
+      payment = (await sharedApprovedRead(session.reference)) ?? (await this.readApproval(session.reference))
     } catch (error) {
       throw this.fail(error, "check the payment")
     }
@@ -212,6 +214,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       if (row) await this.guard.assertNothingUnrecorded(session, row, key)
       const value =
         row?.value ?? remainingToCapture((await this.client.epayment.getPayment(session.reference)).aggregate)
+      await forgetApprovedRead(session.reference)
       const response = await this.client.epayment.capturePayment(
         session.reference,
         { currency: session.amount.currency as "NOK", value },
@@ -245,6 +248,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       // The sync recording a refund Vipps MobilePay already made: check it is there, send nothing.
       if (row?.recordsVipps) return { data: await this.guard.assertHeldAtVipps(session, row) }
       if (row) await this.guard.assertNothingUnrecorded(session, row, key)
+      await forgetApprovedRead(session.reference)
       const response = await this.client.epayment.refundPayment(session.reference, { currency, value }, key)
       this.logger.info(
         `Vipps MobilePay refunded ${fromMinorUnits(value, currency)} ${currency} of ${session.reference}`,
@@ -269,6 +273,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     const session = this.sessionData(data)
     const key = context?.idempotency_key
     try {
+      await forgetApprovedRead(session.reference)
       const response = await this.client.epayment.cancelPayment(
         session.reference,
         key ? idempotencyKey("cancel", key) : referenceKey("cancel-open", session.reference),
@@ -367,6 +372,7 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
       throw new MedusaError(MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR, SHOPPER_MESSAGES.RELEASED)
     }
     try {
+      await forgetApprovedRead(session.reference)
       const response = await this.client.epayment.capturePayment(
         session.reference,
         { currency: payment.amount.currency, value },
@@ -376,6 +382,12 @@ export class VippsProviderService extends AbstractPaymentProvider<VippsOptions> 
     } catch (error) {
       throw this.fail(error, `capture ${session.reference}`)
     }
+  }
+
+  private async readApproval(reference: string): Promise<GetPaymentResponse> {
+    const payment = await this.client.epayment.getPayment(reference)
+    await shareApprovedRead(payment)
+    return payment
   }
 
   private sessionData(data: unknown): VippsSessionData {

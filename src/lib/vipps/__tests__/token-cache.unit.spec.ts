@@ -31,6 +31,31 @@ describe("token cache", () => {
     expect(fetched).toBe(2)
   })
 
+  it("hands out a valid cached token without waiting, and none once it lapsed", async () => {
+    let now = 0
+    const cache = new TokenCache(() => now)
+    expect(cache.peek("k")).toBeUndefined()
+    await cache.get("k", async () => ({ accessToken: "t1", expiresAt: tokenExpiry(now, 3600) }))
+    expect(cache.peek("k")).toBe("t1")
+    now = 55 * 60 * 1000 + 1
+    expect(cache.peek("k")).toBeUndefined()
+  })
+
+  it("reads the clock on every call, so a clock replaced later still counts", async () => {
+    let offset = 0
+    const realNow = Date.now
+    const cache = new TokenCache()
+    await cache.get("k", async () => ({ accessToken: "t1", expiresAt: realNow() + 60_000 }))
+    Date.now = () => realNow() + offset
+    try {
+      offset = 120_000
+      expect(cache.peek("k")).toBeUndefined()
+      expect(cache.now()).toBeGreaterThanOrEqual(realNow() + 119_000)
+    } finally {
+      Date.now = realNow
+    }
+  })
+
   it("keeps entries apart per key and drops only the token that was refused", async () => {
     const cache = new TokenCache()
     let n = 0

@@ -1,0 +1,181 @@
+import axios, { type AxiosInstance } from "axios"
+import fs from "node:fs"
+import path from "node:path"
+import { createStoreDir, startRedis, storeEnv } from "../integration-tests/multi-instance/cluster"
+import { NORWAY, DENMARK, registerStoreWebhook } from "../integration-tests/soak/harness"
+import type { SeededStore } from "../integration-tests/helpers/store"
+import {
+  medusaCommand,
+  startMedusa,
+  startMedusaOnFreshDatabase,
+  type RunningMedusa,
+} from "../scripts/lib/medusa-process"
+import { describeRuns, runPhases, warmUp, webhooksSettled, type FlowResult, type Runs } from "./lib/anchor"
+import { database, paidOrderWatcher, type Flow, type Shop } from "./lib/flows"
+import { startSim } from "./lib/sim-process"
+import { round, table } from "./lib/stats"
+import { startWebhookFront } from "./lib/webhook-front"
+
+/**
+ * Several event loops: the anchor and the plugin's checkout on one `medusa start` process, then on two, on
+ * one PostgreSQL database with the Redis event bus, workflow engine and locking (the multi-instance store,
+ * integration-tests/multi-instance/store-config.ts). Both processes serve HTTP and consume events; the
+ * storefront's calls and Vipps' webhooks go to them in turn. The phases alternate 1, 2, 2, 1 processes
+ * (the second process is started once and stopped once), each with the flows rotating as in the
+ * single-process comparison.
+ *
+ * BENCH_CLUSTER_LEVEL  shoppers x checkouts each, "50x1"; BENCH_CLUSTER_ROUNDS (2);
+ * BENCH_CLUSTER_FLOWS  "anchor,webhook"
+ */
+const LEVEL = (process.env.BENCH_CLUSTER_LEVEL ?? "50x1").split("x").map(Number)
+const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 2)
+const FLOWS = (process.env.BENCH_CLUSTER_FLOWS ?? "anchor,webhook").split(",") as Flow[]
+
+export type ClusterResult = {
+  level: { shoppers: number; perShopper: number }
+  byProcesses: { processes: number; results: FlowResult[] }[]
+}
+
+export async function runCluster(log: (line: string) => void): Promise<ClusterResult> {
+  const level = { shoppers: LEVEL[0], perShopper: LEVEL[1] || 1 }
+  const sim = await startSim("child", {
+    merchants: [NORWAY, DENMARK],
+    webhookRetry: { attempts: 8, baseDelayMs: 200, maxDelayMs: 3_000 },
+    requestLogLimit: 1_000_000,
+  })
+  const stops: (() => Promise<unknown>)[] = [() => sim.stop()]
+  try {
+    const redis = await startRedis()
+    stops.unshift(() => redis.stop())
+    let secret = ""
+    const front = await startWebhookFront(() => secret)
+    stops.unshift(() => front.close())
+    secret = await registerStoreWebhook(sim.url, front.port)
+    const dir = createStoreDir("bench")
+    stops.push(async () => fs.rmSync(dir, { recursive: true, force: true }))
+    const env = {
+      ...storeEnv({
+        databaseUrl: "",
+        modules: "redis",
+        redisUrl: redis.url,
+        simulatorUrl: sim.url,
+        reconcileSchedule: "0 0 * * *",
+        reconcileAfterSeconds: 3600,
+      }),
+      LOG_LEVEL: "warn",
+      MEDUSA_WORKER_MODE: "shared",
+      VIPPS_WEBHOOK_SECRET: secret,
+    }
+    let store: SeededStore | undefined
+    const logDir = path.join(dir, "logs")
+    log("  booting the first Medusa process (migrations, seed)")
+    const first = await startMedusaOnFreshDatabase({
+      cwd: dir,
+      env,
+      logDir,
+      beforeStart: async ({ env: withDb }) => {
+        const logFile = path.join(logDir, "seed.log")
+        await medusaCommand(["exec", path.join(__dirname, "lib", "seed-anchor-store.ts")], {
+          cwd: dir,
+          env: { ...withDb, MEDUSA_WORKER_MODE: "server" },
+          logFile,
+        })
+        const line = /SEEDED (\{.*\})/.exec(fs.readFileSync(logFile, "utf8"))
+        if (!line) throw new Error(`seed printed no result (${logFile})`)
+        store = JSON.parse(line[1]) as SeededStore
+      },
+    })
+    stops.unshift(() => first.stop())
+    const db = database(first.database.url)
+    stops.unshift(() => db.close())
+    const watcher = paidOrderWatcher(db)
+    stops.unshift(async () => watcher.stop())
+
+    let active: RunningMedusa[] = [first]
+    const clients = new Map<string, AxiosInstance>()
+    const client = (m: RunningMedusa) => {
+      if (!clients.has(m.url)) clients.set(m.url, axios.create({ baseURL: m.url }))
+      return clients.get(m.url)!
+    }
+    let turn = 0
+    const shop: Shop = {
+      api: () => client(active[turn++ % active.length]),
+      control: axios.create({ baseURL: `${sim.url}/_simulator` }),
+      store: store!,
+      currency: "nok",
+      variant: store!.variants.mug,
+      watcher,
+    }
+    const use = (processes: RunningMedusa[]) => {
+      active = processes
+      front.attach(
+        undefined,
+        processes.map((p) => p.port),
+      )
+    }
+    use([first])
+    const options = {
+      levels: [level],
+      rounds: 1,
+      flows: FLOWS,
+      warmup: 2,
+      settle: (references: string[]) => webhooksSettled(shop.control, references),
+      log,
+    }
+    await warmUp(shop, options)
+    let second: RunningMedusa | undefined
+    const runs = new Map<number, Runs>([
+      [1, new Map()],
+      [2, new Map()],
+    ])
+    const sequence = Array.from({ length: ROUNDS }, (_, r) => (r % 2 === 0 ? [1, 2] : [2, 1])).flat()
+    for (const [i, processes] of sequence.entries()) {
+      if (processes === 2 && !second) {
+        log("  booting the second Medusa process")
+        second = await startMedusa({ cwd: dir, env: first.env, logFile: path.join(logDir, "medusa-2.log") })
+        use([first, second])
+        for (let k = 0; k < 2; k++) await warmUp(shop, { ...options, warmup: 1 })
+      }
+      if (processes === 1 && second) {
+        use([first])
+        await second.stop()
+        second = undefined
+      }
+      log(`  ${processes} process(es):`)
+      await runPhases(shop, options, runs.get(processes), i)
+    }
+    if (second) stops.unshift(() => second!.stop())
+    const byProcesses = []
+    for (const processes of [1, 2]) {
+      byProcesses.push({
+        processes,
+        results: await describeRuns(db, shop.control, runs.get(processes)!, [level], FLOWS),
+      })
+    }
+    return { level, byProcesses }
+  } finally {
+    for (const stop of stops) await stop().catch(() => {})
+  }
+}
+
+export function clusterTable(result: ClusterResult): string {
+  const one = result.byProcesses.find((b) => b.processes === 1)!
+  return table(
+    result.byProcesses.flatMap((b) =>
+      b.results.map((r) => {
+        const single = one.results.find((s) => s.flow === r.flow)
+        return {
+          processes: b.processes,
+          flow: r.flow,
+          checkouts: r.checkouts,
+          "checkouts/s": r.checkoutsPerSecond,
+          "× 1 process": single ? round(r.checkoutsPerSecond / single.checkoutsPerSecond, 2) : "–",
+          "× anchor": r.ratio?.checkoutsPerSecond ?? "–",
+          "start→paid p50 / p95 ms": `${r.startToPaidOrderMs.p50} / ${r.startToPaidOrderMs.p95}`,
+          "ePayment calls/checkout": r.epaymentCallsPerCheckout?.total ?? "–",
+          "lost / doubled": `${r.lost} / ${r.duplicates}`,
+        }
+      }),
+    ),
+  )
+}
