@@ -24,16 +24,24 @@ import { startWebhookFront } from "./lib/webhook-front"
  * (the second process is started once and stopped once), each with the flows rotating as in the
  * single-process comparison.
  *
+ * Then a server and a worker (`MEDUSA_WORKER_MODE`), the deployment Medusa recommends: the server answers
+ * the storefront and the webhooks, the worker runs the inbox's syncs and the jobs — so a webhook's answer no
+ * longer waits behind the cart completions on the event loop that received it.
+ *
  * BENCH_CLUSTER_LEVEL  shoppers x checkouts each, "50x1"; BENCH_CLUSTER_ROUNDS (2);
- * BENCH_CLUSTER_FLOWS  "anchor,webhook"
+ * BENCH_CLUSTER_FLOWS  "anchor,webhook"; BENCH_CLUSTER_WORKER=0 skips the server + worker phase
  */
 const LEVEL = (process.env.BENCH_CLUSTER_LEVEL ?? "50x1").split("x").map(Number)
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 2)
 const FLOWS = (process.env.BENCH_CLUSTER_FLOWS ?? "anchor,webhook").split(",") as Flow[]
+const WITH_WORKER = process.env.BENCH_CLUSTER_WORKER !== "0"
+
+/** 1 and 2: that many processes serving and consuming alike; "server + worker": one of each. */
+type Topology = 1 | 2 | "server + worker"
 
 export type ClusterResult = {
   level: { shoppers: number; perShopper: number }
-  byProcesses: { processes: number; results: FlowResult[] }[]
+  byProcesses: { processes: Topology; results: FlowResult[] }[]
 }
 
 export async function runCluster(log: (line: string) => void): Promise<ClusterResult> {
@@ -124,11 +132,14 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
     }
     await warmUp(shop, options)
     let second: RunningMedusa | undefined
-    const runs = new Map<number, Runs>([
+    const runs = new Map<Topology, Runs>([
       [1, new Map()],
       [2, new Map()],
+      ["server + worker", new Map()],
     ])
-    const sequence = Array.from({ length: ROUNDS }, (_, r) => (r % 2 === 0 ? [1, 2] : [2, 1])).flat()
+    const sequence = Array.from({ length: ROUNDS }, (_, r): (1 | 2)[] =>
+      r % 2 === 0 ? [1, 2] : [2, 1],
+    ).flat()
     for (const [i, processes] of sequence.entries()) {
       if (processes === 2 && !second) {
         log("  booting the second Medusa process")
@@ -145,8 +156,32 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
       await runPhases(shop, options, runs.get(processes), i)
     }
     if (second) stops.unshift(() => second!.stop())
+    const topologies: Topology[] = [1, 2]
+    if (WITH_WORKER) {
+      if (second) await second.stop()
+      second = undefined
+      await first.stopServer()
+      const mode = (mode: string, name: string) =>
+        startMedusa({
+          cwd: dir,
+          env: { ...first.env, MEDUSA_WORKER_MODE: mode },
+          logFile: path.join(logDir, `${name}.log`),
+        })
+      log("  booting a server and a worker")
+      const server = await mode("server", "medusa-server")
+      stops.unshift(() => server.stop())
+      const worker = await mode("worker", "medusa-worker")
+      stops.unshift(() => worker.stop())
+      use([server])
+      await warmUp(shop, { ...options, warmup: 1 })
+      log("  server + worker:")
+      for (let round = 0; round < ROUNDS; round++) {
+        await runPhases(shop, options, runs.get("server + worker"), round)
+      }
+      topologies.push("server + worker")
+    }
     const byProcesses = []
-    for (const processes of [1, 2]) {
+    for (const processes of topologies) {
       byProcesses.push({
         processes,
         results: await describeRuns(db, shop.control, runs.get(processes)!, [level], FLOWS),
@@ -173,6 +208,9 @@ export function clusterTable(result: ClusterResult): string {
           "× anchor": r.ratio?.checkoutsPerSecond ?? "–",
           "start→paid p50 / p95 ms": `${r.startToPaidOrderMs.p50} / ${r.startToPaidOrderMs.p95}`,
           "ePayment calls/checkout": r.epaymentCallsPerCheckout?.total ?? "–",
+          "webhook answer p50 / p99 ms": r.webhookAnswerMs
+            ? `${r.webhookAnswerMs.p50} / ${r.webhookAnswerMs.p99}`
+            : "–",
           "lost / doubled": `${r.lost} / ${r.duplicates}`,
         }
       }),

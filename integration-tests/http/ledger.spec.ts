@@ -1,8 +1,14 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { IPaymentModuleService, IProductModuleService } from "@medusajs/framework/types"
+import type {
+  IPaymentModuleService,
+  IProductModuleService,
+  IWorkflowEngineService,
+} from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { createProductsWorkflow } from "@medusajs/medusa/core-flows"
 import axios from "axios"
 import { reconcileVippsPayments } from "../../src/sync/reconcile"
+import { syncVippsPayment } from "../../src/sync/sync-payment"
 import { findRegistration } from "../../src/providers/vipps/registration"
 import { orderOfCart, region, useSeededStore } from "../helpers/fixture"
 import { answerOnLandingPage } from "../helpers/shopper"
@@ -113,7 +119,7 @@ medusaIntegrationTestRunner({
       sim.current.control.approve(reference)
       await eventually(async () => vipps(reference).aggregate.cancelled === 20000, 60_000)
       expect(vipps(reference).aggregate.captured).toBe(0)
-      // Medusa rolls a failed completion back (an order it began is deleted): none remains.
+      // The stock is checked before the completion, so no order is begun: none exists.
       await eventually(async () => (await orderOfCart(getContainer(), cart.id)) === undefined)
       const { data } = await api.get(`/store/vipps/payments/${reference}`, { headers: shop.headers })
       expect(data.payment.status).toBe("failed")
@@ -123,6 +129,70 @@ medusaIntegrationTestRunner({
       // A later visit changes nothing: released once, never completed.
       await reconcileVippsPayments(getContainer(), { now: later(HOUR) })
       expect(vipps(reference).events.filter((e) => e.name === "CANCELLED")).toHaveLength(1)
+    })
+
+    it("2b. carts that sell out after approval, several at once: released, no order begun, no rollback left waiting", async () => {
+      const container = getContainer()
+      // Products of their own (inventory not yet managed, so the carts can be made).
+      const { result: products } = await createProductsWorkflow(container).run({
+        input: {
+          products: ["vase", "bowl", "jug"].map((label) => ({
+            title: `Product ${label}`,
+            status: "published" as const,
+            options: [{ title: "Size", values: ["One"] }],
+            sales_channels: [{ id: store.salesChannelId }],
+            variants: [
+              {
+                title: label,
+                options: { Size: "One" },
+                manage_inventory: false,
+                prices: [{ currency_code: "nok", amount: 80 }],
+              },
+            ],
+          })),
+        },
+      })
+      const registration = findRegistration(container, "pp_vipps_vipps")!
+      const variantModule = container.resolve<IProductModuleService>(Modules.PRODUCT)
+      const checkouts: { variant: string; cartId: string; reference: string }[] = []
+      for (const [i, product] of products.entries()) {
+        const variant = product.variants[0].id
+        const { data } = await api.post(
+          "/store/carts",
+          {
+            region_id: store.regions.nok.id,
+            sales_channel_id: store.salesChannelId,
+            email: `sold-out-${i}@example.com`,
+            items: [{ variant_id: variant, quantity: 1 }],
+          },
+          { headers: shop.headers },
+        )
+        const cartId = data.cart.id as string
+        const { session } = await shop.startPayment(cartId, "pp_vipps_vipps", { cart_id: cartId })
+        checkouts.push({ variant, cartId, reference: session.data.reference as string })
+      }
+      const outcomes = await Promise.all(
+        checkouts.map(async ({ variant, cartId, reference }) => {
+          sim.current.control.dropWebhooks(1, { reference, event: "AUTHORIZED" })
+          sim.current.control.approve(reference)
+          await variantModule.updateProductVariants(variant, { manage_inventory: true })
+          const result = await syncVippsPayment(container, registration, reference)
+          return { cartId, reference, outcome: result.outcome }
+        }),
+      )
+      for (const { cartId, reference, outcome } of outcomes) {
+        expect(outcome).toBe("released")
+        expect(vipps(reference).aggregate.cancelled).toBe(8000)
+        expect(await orderOfCart(container, cartId)).toBeUndefined()
+      }
+      // Medusa's in-memory engine can lose the rollback of a completion that created its order and then
+      // failed to reserve: that execution would wait to compensate forever (and keep its order).
+      const engine = container.resolve<IWorkflowEngineService>(Modules.WORKFLOW_ENGINE)
+      const unfinished = await engine.listWorkflowExecutions({
+        workflow_id: "complete-cart",
+        state: { $nin: ["not_started", "done", "reverted", "failed"] },
+      } as never)
+      expect(unfinished.map((e) => e.state)).toEqual([])
     })
 
     it("3. a newer approved payment becomes an order while 200 stuck sessions wait", async () => {
@@ -274,6 +344,18 @@ medusaIntegrationTestRunner({
       await eventually(async () => (await status()) === "canceled")
       const flagged = (await attention()).flagged.find((f) => f.reference === reference)
       expect(flagged).toMatchObject({ reason: "released_outside_medusa" })
+    })
+
+    it("7c. a refund in the portal after the rest was released, its webhook lost, is found by the reconciler", async () => {
+      const { reference, orderId, paymentId } = await paidOrder()
+      await api.post(`/admin/payments/${paymentId}/capture`, { amount: 300 }, admin)
+      sim.current.control.cancel(reference)
+      await eventually(async () => !!(await orderPayment(orderId)).canceled_at)
+      sim.current.control.dropWebhooks(1, { reference, event: "REFUNDED" })
+      sim.current.control.refund(reference, 10000)
+      await reconcileVippsPayments(getContainer(), { now: later(2 * HOUR), batchSize: 10_000 })
+      expect(sum((await orderPayment(orderId)).refunds)).toBe(100)
+      expect(vipps(reference).aggregate.refunded).toBe(10000)
     })
 
     it("answers a webhook before the work is done: the order follows from the inbox", async () => {

@@ -7,6 +7,7 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from "..
 import { seededRandom } from "../../src/simulator/random"
 import type { OperationName } from "../../src/simulator/types"
 import type { WebhookChaos } from "../../src/simulator/webhook-faults"
+import { ATTENTION_KEY } from "../../src/sync/attention"
 import { DENMARK, NORWAY } from "../helpers/simulator"
 
 /**
@@ -181,12 +182,19 @@ export type MedusaPaymentRow = {
   reference: string
   cartId?: string
   paymentId?: string
-  /** Minor units. */
+  /** Minor units: the session's amount, and the payment's when there is one. */
+  sessionAmount: number
+  amount: number
   captured: number
   refunded: number
+  /** What a canceled payment released: its amount less what it had captured (0 while live). */
+  cancelled: number
   captureRows: number
   refundRows: number
   canceled: boolean
+  sessionStatus: string
+  /** The plugin released the approved payment because its cart could not become an order. */
+  releasedUnorderable: boolean
 }
 
 const minor = (amount: unknown) => Math.round(Number(amount) * 100)
@@ -219,16 +227,24 @@ export async function medusaPayments(container: MedusaContainer): Promise<Medusa
   const paymentOf = new Map(list.map((p) => [p.payment_session?.id, p]))
   return sessions.map((s) => {
     const payment = paymentOf.get(s.id)
+    const captured = (payment?.captures ?? []).reduce((sum, c) => sum + minor(c.amount), 0)
+    const amount = payment ? minor(payment.amount) : 0
+    const attention = (s.metadata as Record<string, { reason?: string } | undefined> | null)?.[ATTENTION_KEY]
     return {
       sessionId: s.id,
       reference: String((s.data as { reference?: string } | null)?.reference ?? ""),
       cartId: cartOf.get(s.payment_collection_id),
       paymentId: payment?.id,
-      captured: (payment?.captures ?? []).reduce((sum, c) => sum + minor(c.amount), 0),
+      sessionAmount: minor(s.amount),
+      amount,
+      captured,
       refunded: (payment?.refunds ?? []).reduce((sum, r) => sum + minor(r.amount), 0),
+      cancelled: payment?.canceled_at ? amount - captured : 0,
       captureRows: payment?.captures?.length ?? 0,
       refundRows: payment?.refunds?.length ?? 0,
       canceled: !!payment?.canceled_at,
+      sessionStatus: String(s.status),
+      releasedUnorderable: attention?.reason === "released_unorderable",
     }
   })
 }
@@ -240,28 +256,46 @@ export type Ledger = {
   approvedPayments: number
   orders: number
   approvedWithOneOrder: number
+  /** Approved, no order, and not released by the plugin: an order lost. */
   approvedWithoutOrder: string[]
+  /**
+   * Approved and still reserved at Vipps, but Medusa has no payment to capture it with (no order, or an
+   * order whose payment Medusa never created): the customer's money held for nothing.
+   */
+  heldWithoutOrder: string[]
+  /** The cart became an order, but Medusa has no payment for the approved session. */
+  ordersWithoutPayment: string[]
+  /** Approved, no order, released by the plugin (cart could not become an order), nothing reserved. */
+  released: string[]
   approvedWithSeveralOrders: string[]
   ordersForUnapproved: string[]
   capturedVipps: number
   capturedMedusa: number
   refundedVipps: number
   refundedMedusa: number
+  cancelledVipps: number
+  cancelledMedusa: number
   captureEvents: number
   refundEvents: number
+  cancelEvents: number
   captureMismatches: string[]
   refundMismatches: string[]
-  /** A reservation released at Vipps while Medusa still holds the payment as live (or the other way). */
+  /**
+   * What Vipps released against what Medusa did: a canceled payment released its amount less its captures;
+   * a session released after a failed completion (no payment) its whole amount.
+   */
   cancelMismatches: string[]
   /** A successful CAPTURED / REFUNDED event repeated under one Idempotency-Key. */
   doubleCaptures: string[]
   doubleRefunds: string[]
-  /** More captured or refunded at Vipps than the admins ever asked for. */
+  /** Medusa recorded more than Vipps holds: a movement recorded twice. */
+  recordedTwice: string[]
+  /** More captured or refunded at Vipps than the admins (and the portal) ever asked for. */
   capturedBeyondRequests: string[]
   refundedBeyondRequests: string[]
 }
 
-/** What the admins asked for per reference (minor units), whatever the outcome. */
+/** What the admins asked for per reference (minor units), whatever the outcome, portal actions included. */
 export type Requested = Map<string, { capture: number; refund: number }>
 
 /** Medusa and Vipps compared payment by payment (only references made by pp_vipps_vipps). */
@@ -283,52 +317,72 @@ export async function compareLedgers(
     orders: [...orders.values()].reduce((n, list) => n + list.length, 0),
     approvedWithOneOrder: 0,
     approvedWithoutOrder: [],
+    heldWithoutOrder: [],
+    ordersWithoutPayment: [],
+    released: [],
     approvedWithSeveralOrders: [],
     ordersForUnapproved: [],
     capturedVipps: 0,
     capturedMedusa: 0,
     refundedVipps: 0,
     refundedMedusa: 0,
+    cancelledVipps: 0,
+    cancelledMedusa: 0,
     captureEvents: 0,
     refundEvents: 0,
+    cancelEvents: 0,
     captureMismatches: [],
     refundMismatches: [],
     cancelMismatches: [],
     doubleCaptures: [],
     doubleRefunds: [],
+    recordedTwice: [],
     capturedBeyondRequests: [],
     refundedBeyondRequests: [],
   }
   // Which approved reference each ordered cart was paid with.
   const approvedPerCart = new Map<string, number>()
   for (const payment of approved) {
-    const row = rowOf.get(payment.reference)
+    const ref = payment.reference
+    const row = rowOf.get(ref)
+    const agg = payment.aggregate
+    const reserved = agg.authorized - agg.captured - agg.cancelled
     const cartOrders = row?.cartId ? (orders.get(row.cartId) ?? []) : []
     if (row?.cartId) approvedPerCart.set(row.cartId, (approvedPerCart.get(row.cartId) ?? 0) + 1)
-    if (cartOrders.length === 0) ledger.approvedWithoutOrder.push(payment.reference)
-    else if (cartOrders.length > 1) ledger.approvedWithSeveralOrders.push(payment.reference)
+    if (cartOrders.length > 0 && !row?.paymentId) ledger.ordersWithoutPayment.push(ref)
+    if ((cartOrders.length === 0 || !row?.paymentId) && reserved > 0) {
+      ledger.heldWithoutOrder.push(
+        `${ref}: ${reserved} still reserved, ${cartOrders.length ? "its order has no payment" : "no order"}`,
+      )
+    }
+    if (cartOrders.length === 0) {
+      if (row?.releasedUnorderable && reserved <= 0) ledger.released.push(ref)
+      else ledger.approvedWithoutOrder.push(ref)
+    } else if (cartOrders.length > 1) ledger.approvedWithSeveralOrders.push(ref)
     else ledger.approvedWithOneOrder++
 
-    const agg = payment.aggregate
+    const medusa = {
+      captured: row?.captured ?? 0,
+      refunded: row?.refunded ?? 0,
+      // A released session without a payment released everything it was approved for.
+      cancelled: row?.paymentId ? row.cancelled : row?.releasedUnorderable ? row.sessionAmount : 0,
+    }
     ledger.capturedVipps += agg.captured
     ledger.refundedVipps += agg.refunded
-    ledger.capturedMedusa += row?.captured ?? 0
-    ledger.refundedMedusa += row?.refunded ?? 0
-    if ((row?.captured ?? 0) !== agg.captured) {
-      ledger.captureMismatches.push(
-        `${payment.reference}: Vipps ${agg.captured}, Medusa ${row?.captured ?? 0}`,
-      )
+    ledger.cancelledVipps += agg.cancelled
+    ledger.capturedMedusa += medusa.captured
+    ledger.refundedMedusa += medusa.refunded
+    ledger.cancelledMedusa += medusa.cancelled
+    for (const [kind, ours, theirs, list] of [
+      ["captured", medusa.captured, agg.captured, ledger.captureMismatches],
+      ["refunded", medusa.refunded, agg.refunded, ledger.refundMismatches],
+      ["cancelled", medusa.cancelled, agg.cancelled, ledger.cancelMismatches],
+    ] as const) {
+      if (ours !== theirs) list.push(`${ref}: ${kind} Vipps ${theirs}, Medusa ${ours}`)
+      if (kind !== "cancelled" && ours > theirs)
+        ledger.recordedTwice.push(`${ref}: ${kind} Vipps ${theirs}, Medusa ${ours}`)
     }
-    if ((row?.refunded ?? 0) !== agg.refunded) {
-      ledger.refundMismatches.push(
-        `${payment.reference}: Vipps ${agg.refunded}, Medusa ${row?.refunded ?? 0}`,
-      )
-    }
-    if (row?.paymentId && agg.cancelled > 0 !== row.canceled) {
-      ledger.cancelMismatches.push(
-        `${payment.reference}: Vipps cancelled ${agg.cancelled}, Medusa payment ${row.canceled ? "canceled" : "live"}`,
-      )
-    }
+    ledger.cancelEvents += payment.events.filter((e) => e.name === "CANCELLED" && e.success).length
     for (const [name, doubles] of [
       ["CAPTURED", ledger.doubleCaptures],
       ["REFUNDED", ledger.doubleRefunds],
@@ -338,18 +392,14 @@ export async function compareLedgers(
       else ledger.refundEvents += events.length
       const keys = events.map((e) => e.idempotencyKey ?? "(portal)")
       const repeated = keys.filter((k, i) => k !== "(portal)" && keys.indexOf(k) !== i)
-      if (repeated.length > 0) doubles.push(`${payment.reference}: ${repeated.join(", ")}`)
+      if (repeated.length > 0) doubles.push(`${ref}: ${repeated.join(", ")}`)
     }
-    const asked = requested.get(payment.reference)
+    const asked = requested.get(ref)
     if (asked && agg.captured > asked.capture) {
-      ledger.capturedBeyondRequests.push(
-        `${payment.reference}: captured ${agg.captured}, requested ${asked.capture}`,
-      )
+      ledger.capturedBeyondRequests.push(`${ref}: captured ${agg.captured}, requested ${asked.capture}`)
     }
     if (asked && agg.refunded > asked.refund) {
-      ledger.refundedBeyondRequests.push(
-        `${payment.reference}: refunded ${agg.refunded}, requested ${asked.refund}`,
-      )
+      ledger.refundedBeyondRequests.push(`${ref}: refunded ${agg.refunded}, requested ${asked.refund}`)
     }
   }
   for (const [cartId, list] of orders) {
@@ -364,6 +414,23 @@ export async function compareLedgers(
   return ledger
 }
 
+/** Everything that must be empty for Medusa and Vipps to agree. */
+export function disagreements(ledger: Ledger): string[] {
+  return [
+    ...ledger.approvedWithoutOrder.map((r) => `approved, no order: ${r}`),
+    ...ledger.heldWithoutOrder.map((r) => `held without order: ${r}`),
+    ...ledger.ordersWithoutPayment.map((r) => `order without payment: ${r}`),
+    ...ledger.approvedWithSeveralOrders.map((r) => `several orders: ${r}`),
+    ...ledger.ordersForUnapproved.map((r) => `order not approved: ${r}`),
+    ...ledger.captureMismatches,
+    ...ledger.refundMismatches,
+    ...ledger.cancelMismatches,
+    ...ledger.doubleCaptures.map((r) => `double capture: ${r}`),
+    ...ledger.doubleRefunds.map((r) => `double refund: ${r}`),
+    ...ledger.recordedTwice.map((r) => `recorded twice: ${r}`),
+  ]
+}
+
 export function ledgerRows(ledger: Ledger): Record<string, string | number>[] {
   return [
     {
@@ -371,16 +438,22 @@ export function ledgerRows(ledger: Ledger): Record<string, string | number>[] {
       approved: ledger.approvedPayments,
       orders: ledger.orders,
       "approved → 1 order": ledger.approvedWithOneOrder,
+      "approved → released": ledger.released.length,
       "approved, no order": ledger.approvedWithoutOrder.length,
+      "order, no payment": ledger.ordersWithoutPayment.length,
+      "held without order": ledger.heldWithoutOrder.length,
       "approved, >1 order": ledger.approvedWithSeveralOrders.length,
       "orders not approved": ledger.ordersForUnapproved.length,
       "captures (events)": ledger.captureEvents,
       "captured Vipps/Medusa": `${ledger.capturedVipps}/${ledger.capturedMedusa}`,
       "refunds (events)": ledger.refundEvents,
       "refunded Vipps/Medusa": `${ledger.refundedVipps}/${ledger.refundedMedusa}`,
+      "cancels (events)": ledger.cancelEvents,
+      "cancelled Vipps/Medusa": `${ledger.cancelledVipps}/${ledger.cancelledMedusa}`,
       "amount mismatches":
         ledger.captureMismatches.length + ledger.refundMismatches.length + ledger.cancelMismatches.length,
-      "double capt./refunds": ledger.doubleCaptures.length + ledger.doubleRefunds.length,
+      "double movements":
+        ledger.doubleCaptures.length + ledger.doubleRefunds.length + ledger.recordedTwice.length,
       "beyond requested": ledger.capturedBeyondRequests.length + ledger.refundedBeyondRequests.length,
     },
   ]

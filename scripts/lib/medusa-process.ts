@@ -252,6 +252,8 @@ export type MedusaOnFreshDatabase = RunningMedusa & {
   env: NodeJS.ProcessEnv
   /** Stops the server, then drops the database unless it is kept. */
   stop(): Promise<void>
+  /** Stops only the server; the database stays for other processes until `stop`. */
+  stopServer(): Promise<void>
 }
 
 export async function startMedusaOnFreshDatabase(
@@ -292,6 +294,7 @@ export async function startMedusaOnFreshDatabase(
         await server.stop()
         await finish()
       },
+      stopServer: () => server.stop(),
     }
   } catch (error) {
     await finish()

@@ -19,7 +19,10 @@ const DAY = 24 * 3600 * 1000
 const PENDING_MAX_INTERVAL = 30 * 60 * 1000
 /** Approved payments are read back until their capture deadline (Norway 180 days, the longest). */
 const AUTHORIZED_MAX_AGE = 180 * DAY
-/** A fully captured payment is still read back this long after its capture (a refund in the portal). */
+/**
+ * A fully captured payment is still read back this long after its capture, a partly captured one this long
+ * after the rest was released (a refund in the portal).
+ */
 const SETTLED_WATCH = 14 * DAY
 
 type Candidate = { reference: string; dueAt: number; kind: "pending" | "authorized"; planned?: boolean }
@@ -114,18 +117,23 @@ async function authorizedCandidates(
   now: number,
 ): Promise<Candidate[]> {
   const paymentModule = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const watchFrom = new Date(now - SETTLED_WATCH).toISOString()
   const payments = await paymentModule.listPayments(
     {
       provider_id: registration.providerId,
-      canceled_at: null,
       created_at: { $gte: new Date(now - AUTHORIZED_MAX_AGE).toISOString() },
-      $or: [{ captured_at: null }, { captured_at: { $gte: new Date(now - SETTLED_WATCH).toISOString() } }],
+      $or: [
+        { canceled_at: null, captured_at: null },
+        { canceled_at: null, captured_at: { $gte: watchFrom } },
+        // Partly captured, the rest released: what was captured can still be refunded in the portal.
+        { canceled_at: { $gte: watchFrom } },
+      ],
     } as unknown as Parameters<IPaymentModuleService["listPayments"]>[0],
-    { select: ["id", "data", "created_at"], take: 10_000 },
+    { select: ["id", "data", "created_at", "canceled_at"], relations: ["captures"], take: 10_000 },
   )
   const every = registration.options.reconcileAuthorizedEverySeconds * 1000
   return payments
-    .filter((p) => isVippsSessionData(p.data))
+    .filter((p) => isVippsSessionData(p.data) && (!p.canceled_at || (p.captures ?? []).length > 0))
     .map((p) => ({
       reference: (p.data as { reference: string }).reference,
       dueAt: new Date(p.created_at as unknown as string).getTime() + every,

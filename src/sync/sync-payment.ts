@@ -16,6 +16,7 @@ import {
 import type { VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
 import { cartOfCollection, orderOfCollection } from "../providers/vipps/links"
+import { confirmCartInventory } from "./cart-inventory"
 import { completedElsewhere } from "./cart-completion"
 import { withReferenceLock } from "./lock"
 import { fillExpressCart } from "./express"
@@ -159,8 +160,10 @@ async function syncLocked(
       await fillExpressCart(container, session, cartId, vipps)
       // A storefront completion in flight makes the order: wait for it rather than complete a second time.
       ordered = await completedElsewhere(container, cartId)
-      if (!ordered)
+      if (!ordered) {
+        await confirmCartInventory(container, cartId)
         ordered = (await completeCartWorkflow(container).run({ input: { id: cartId } })).result?.id
+      }
     } else {
       await authorizeOrderPayment(container, {
         sessionId: session.id,
@@ -169,6 +172,13 @@ async function syncLocked(
       })
     }
   } catch (error) {
+    // A completion whose rollback Medusa lost (see cart-inventory.ts) leaves its order: that order gets this
+    // payment on the next visit (above), it is never released from under it.
+    if (cartId && !orderId && (await orderOfCollection(container, session.payment_collection_id))) {
+      throw new SyncError(
+        `Vipps MobilePay payment ${reference} is approved; its failed completion left an order, authorized on the next visit`,
+      )
+    }
     const attempts = await completionFailed(container, reference)
     if (isDefiniteFailure(error) || attempts >= registration.options.maxCompletionAttempts) {
       return releaseUnorderable(container, registration, session as never, vipps, describe(error))
