@@ -1,29 +1,24 @@
 import { z } from "zod"
+import { Amount, Currency } from "./amount-schema"
+import { Shipping, ShippingDetails } from "./express-schemas"
 
 /**
  * ePayment, Access Token, Webhooks and Userinfo shapes, following spec/ (ePayment 1.4.1,
  * Webhooks v1, Order Management 2.3.24 for `receipt`) plus the documented live-API additions.
  * Response schemas accept unknown extra properties (the live API is newer than the spec);
- * request schemas are strict so we never send what the spec does not know.
+ * request schemas are strict so we never send what the spec does not know. Amounts and Express's shipping
+ * shapes live in their own files and are exported from here too.
  */
 
-export const CURRENCIES = ["NOK", "DKK", "EUR"] as const
-export const Currency = z.enum(CURRENCIES)
-export type Currency = z.infer<typeof Currency>
+export * from "./amount-schema"
+export * from "./express-schemas"
 
 /** Spec 1.4.1 allowed 8-50 characters; ePayment 1.7.0 (Jan 2025) allows 8-64. */
 export const REFERENCE_MAX_LENGTH = 64
 export const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,64}$/
 /** Kept for callers that tell request from response references apart: the same rule since 1.7.0. */
 export const RESPONSE_REFERENCE_PATTERN = REFERENCE_PATTERN
-export const MAX_AMOUNT_VALUE = 65_000_000
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 50
-
-export const Amount = z.object({
-  currency: Currency,
-  value: z.number().int().min(0).max(MAX_AMOUNT_VALUE),
-})
-export type Amount = z.infer<typeof Amount>
 
 export const USER_FLOWS = ["WEB_REDIRECT", "NATIVE_REDIRECT", "PUSH_MESSAGE", "QR"] as const
 export const UserFlow = z.enum(USER_FLOWS)
@@ -127,87 +122,6 @@ export const MerchantLegalLinks = z.strictObject({
     .optional(),
 })
 export type MerchantLegalLinks = z.infer<typeof MerchantLegalLinks>
-
-/**
- * Express (ePayment 1.8.0): shipping groups offered in the app. One group per brand + type; options are
- * the choices inside it (pickup points, time slots). An option's `amount` is added to the payment amount.
- */
-export const SHIPPING_BRANDS = [
-  "BRING",
-  "DHL",
-  "FEDEX",
-  "GLS",
-  "HELTHJEM",
-  "INSTABOX",
-  "MATKAHUOLTO",
-  "PORTERBUDDY",
-  "POSTEN",
-  "POSTI",
-  "POSTNORD",
-  "OTHER",
-] as const
-export const SHIPPING_TYPES = ["HOME_DELIVERY", "PICKUP_POINT", "MAILBOX", "IN_STORE", "OTHER"] as const
-
-export const ShippingOption = z.strictObject({
-  id: z.string().min(1).max(255),
-  amount: Amount,
-  name: z.string().min(1).max(255),
-  meta: z.string().max(255).optional(),
-  estimatedDelivery: z.string().max(255).optional(),
-  isDefault: z.boolean().optional(),
-  priority: z.number().int().min(0).optional(),
-})
-export type ShippingOption = z.infer<typeof ShippingOption>
-
-export const ShippingGroup = z.strictObject({
-  brand: z.enum(SHIPPING_BRANDS),
-  type: z.enum(SHIPPING_TYPES),
-  isDefault: z.boolean().optional(),
-  priority: z.number().int().min(0).optional(),
-  options: z.array(ShippingOption).min(1),
-})
-export type ShippingGroup = z.infer<typeof ShippingGroup>
-
-/** Send exactly one of `fixedOptions` and `dynamicOptions`; `allowedCountries` (May 2026) is x-uncertain. */
-export const Shipping = z.strictObject({
-  fixedOptions: z.array(ShippingGroup).min(1).optional(),
-  dynamicOptions: z
-    .strictObject({
-      callbackUrl: z.string().min(1).max(2048),
-      callbackAuthorizationToken: z.string().min(1).max(512),
-    })
-    .optional(),
-  allowedCountries: z
-    .array(z.string().regex(/^[A-Z]{2}$/))
-    .min(1)
-    .optional(),
-})
-export type Shipping = z.infer<typeof Shipping>
-
-/** The answer to the dynamic shipping callback: the groups available for the address. */
-export const ShippingCallbackResponse = z.looseObject({ groups: z.array(ShippingGroup) })
-export type ShippingCallbackResponse = z.infer<typeof ShippingCallbackResponse>
-
-/**
- * `shippingDetails` of an authorized Express payment. The address field names and the unit of
- * `shippingCost` are x-uncertain: everything is optional and read tolerantly.
- */
-export const ShippingDetails = z.looseObject({
-  address: z
-    .looseObject({
-      addressLine1: z.string().nullable().optional(),
-      addressLine2: z.string().nullable().optional(),
-      city: z.string().nullable().optional(),
-      postCode: z.string().nullable().optional(),
-      country: z.string().nullable().optional(),
-    })
-    .nullable()
-    .optional(),
-  shippingCost: z.union([z.number(), z.string()]).nullable().optional(),
-  shippingOptionId: z.string().nullable().optional(),
-  shippingOptionName: z.string().nullable().optional(),
-})
-export type ShippingDetails = z.infer<typeof ShippingDetails>
 
 /** WooCommerce sends 0-100 or null; the live type is `number | null`. */
 export const MINIMUM_USER_AGE_MAX = 100
