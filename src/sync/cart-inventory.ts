@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { confirmVariantInventoryWorkflow } from "@medusajs/medusa/core-flows"
 
 /** The variant fields Medusa's inventory check reads (its `requiredVariantFieldsForInventoryConfirmation`). */
@@ -30,8 +30,8 @@ type CartForInventory = {
  * completes it. Medusa's completion creates the order first and reserves afterwards, in parallel steps; when
  * that reservation fails, the in-memory workflow engine can lose the rollback (two steps save the
  * execution at once, "Transaction storage is locked") and leave the order, with the execution waiting to
- * compensate forever. Failing here instead begins no order. Throws Medusa's error (INVALID_DATA or
- * NOT_ALLOWED: a definite failure) when something sold out.
+ * compensate forever. Failing here instead begins no order. Throws a definite failure (Medusa's error type,
+ * INVALID_DATA or NOT_ALLOWED) that says in staff's words that something sold out.
  */
 export async function confirmCartInventory(container: MedusaContainer, cartId: string): Promise<void> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
@@ -50,11 +50,17 @@ export async function confirmCartInventory(container: MedusaContainer, cartId: s
   const items = (cart?.items ?? []).filter((item) => item.variant_id && item.variant)
   if (!cart || items.length === 0) return
   const variants = [...new Map(items.map((item) => [item.variant!.id, item.variant!])).values()]
-  await confirmVariantInventoryWorkflow(container).run({
-    input: {
-      sales_channel_id: cart.sales_channel_id ?? "",
-      variants: variants as never,
-      items: items.map((item) => ({ id: item.id, variant_id: item.variant_id!, quantity: item.quantity })),
-    },
-  })
+  try {
+    await confirmVariantInventoryWorkflow(container).run({
+      input: {
+        sales_channel_id: cart.sales_channel_id ?? "",
+        variants: variants as never,
+        items: items.map((item) => ({ id: item.id, variant_id: item.variant_id!, quantity: item.quantity })),
+      },
+    })
+  } catch (error) {
+    if (!MedusaError.isMedusaError(error)) throw error
+    const medusa = error as MedusaError
+    throw new MedusaError(medusa.type, `An item in the cart is out of stock: ${medusa.message}`)
+  }
 }
