@@ -29,7 +29,8 @@ import { startWebhookFront } from "./lib/webhook-front"
  * longer waits behind the cart completions on the event loop that received it.
  *
  * BENCH_CLUSTER_LEVEL  shoppers x checkouts each, "50x1"; BENCH_CLUSTER_ROUNDS (2);
- * BENCH_CLUSTER_FLOWS  "anchor,webhook"; BENCH_CLUSTER_WORKER=0 skips the server + worker phase
+ * BENCH_CLUSTER_FLOWS  "anchor,webhook"; BENCH_CLUSTER_WORKER=0 skips the server + worker phase;
+ * BENCH_EVENT_BUS_CONCURRENCY  events each process handles at once (10; Medusa's default is 1)
  */
 const LEVEL = (process.env.BENCH_CLUSTER_LEVEL ?? "50x1").split("x").map(Number)
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 2)
@@ -72,6 +73,9 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
       }),
       LOG_LEVEL: "warn",
       MEDUSA_WORKER_MODE: "shared",
+      // Medusa's Redis event bus handles one event at a time per process unless told otherwise: each
+      // webhook's sync (a cart completion) would wait for the one before it.
+      EVENT_BUS_CONCURRENCY: process.env.BENCH_EVENT_BUS_CONCURRENCY ?? "10",
       VIPPS_WEBHOOK_SECRET: secret,
     }
     let store: SeededStore | undefined

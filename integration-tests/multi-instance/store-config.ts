@@ -6,6 +6,7 @@
  *   MULTI_INSTANCE_MODULES=redis                (default) Redis event bus, workflow engine and locking, redisUrl
  *   MULTI_INSTANCE_MODULES=redis-local-locking  the same, but locks stay in-memory (one lock table per process)
  *   MULTI_INSTANCE_MODULES=memory               Medusa's in-memory defaults (each process believes it is alone)
+ *   EVENT_BUS_CONCURRENCY=N                     events each process handles at once (BullMQ; Medusa's default 1)
  *
  * The plugin is the repository's own source (`src/` of the store is a link to it): its provider, its
  * webhook route and its reconciliation job, exactly as `medusa plugin:build` would ship them.
@@ -37,7 +38,13 @@ const redisLocking = {
 const redisModules = [
   {
     resolve: "@medusajs/medusa/event-bus-redis",
-    options: { redisUrl: REDIS_URL, queueName: `${prefix}-events-queue` },
+    options: {
+      redisUrl: REDIS_URL,
+      queueName: `${prefix}-events-queue`,
+      ...(process.env.EVENT_BUS_CONCURRENCY
+        ? { workerOptions: { concurrency: Number(process.env.EVENT_BUS_CONCURRENCY) } }
+        : {}),
+    },
   },
   {
     resolve: "@medusajs/medusa/workflow-engine-redis",
