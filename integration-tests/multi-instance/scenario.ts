@@ -318,9 +318,15 @@ export class MultiInstanceStore {
       timeoutMs,
       500,
     )
-    // The run that created an order may still be adding its payment: check once it has finished.
+    // The run that created an order may still be adding its payment (Medusa links the order before it
+    // authorizes): check once it has finished, and give a run still in flight until the deadline.
     await this.settledJobRuns()
-    return Promise.all(prepared.map((p) => this.checkPayment(p)))
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      const checks = await Promise.all(prepared.map((p) => this.checkPayment(p)))
+      if (checks.every((c) => c.problems.length === 0) || Date.now() > deadline) return checks
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
   }
 
   ordersOf(cartId: string): Promise<number> {
