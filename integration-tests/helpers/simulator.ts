@@ -72,6 +72,7 @@ export function useSimulator(options: { webhooks?: boolean } = {}): { readonly c
     }
   })
   afterAll(async () => {
+    if (holder.current) await quiet(holder.current)
     await holder.current?.stop()
   })
   return {
@@ -108,4 +109,20 @@ export function eventually<T>(
   timeoutMs = 15_000,
 ): Promise<T> {
   return poll("condition", check, timeoutMs, 100)
+}
+
+/**
+ * Before the suite's Medusa is torn down: waits (at most 30 s, never failing) until no webhook is pending and
+ * the store has made no ePayment call for a second, so no sync the last webhooks started is still running
+ * against a database being dropped (that left Medusa's teardown waiting, and the next suite's boot with it).
+ */
+async function quiet(sim: RunningSimulator): Promise<void> {
+  const deadline = Date.now() + 30_000
+  let seen = -1
+  while (Date.now() < deadline) {
+    const calls = sim.control.requests().length
+    if (sim.control.webhooksIdle() && calls === seen) return
+    seen = calls
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+  }
 }
