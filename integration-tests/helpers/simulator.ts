@@ -117,12 +117,16 @@ export function eventually<T>(
  * against a database being dropped (that left Medusa's teardown waiting, and the next suite's boot with it).
  */
 async function quiet(sim: RunningSimulator): Promise<void> {
-  const deadline = Date.now() + 30_000
   let seen = -1
-  while (Date.now() < deadline) {
-    const calls = sim.control.requests().length
-    if (sim.control.webhooksIdle() && calls === seen) return
-    seen = calls
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
-  }
+  await poll(
+    "the store quiet",
+    () => {
+      const calls = sim.control.requests().length
+      const quietNow = sim.control.webhooksIdle() && calls === seen
+      seen = calls
+      return quietNow
+    },
+    30_000,
+    1_000,
+  ).catch(() => {})
 }

@@ -321,12 +321,17 @@ export class MultiInstanceStore {
     // The run that created an order may still be adding its payment (Medusa links the order before it
     // authorizes): check once it has finished, and give a run still in flight until the deadline.
     await this.settledJobRuns()
-    const deadline = Date.now() + 30_000
-    for (;;) {
-      const checks = await Promise.all(prepared.map((p) => this.checkPayment(p)))
-      if (checks.every((c) => c.problems.length === 0) || Date.now() > deadline) return checks
-      await new Promise((resolve) => setTimeout(resolve, 500))
-    }
+    const checks = () => Promise.all(prepared.map((p) => this.checkPayment(p)))
+    // Past the deadline the checks are returned as they are, so the test names the problems.
+    return poll(
+      "payments on their orders",
+      async () => {
+        const now = await checks()
+        return now.every((c) => c.problems.length === 0) && now
+      },
+      30_000,
+      500,
+    ).catch(checks)
   }
 
   ordersOf(cartId: string): Promise<number> {
