@@ -4,6 +4,7 @@ import { Badge, Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import type { AdminVippsAttentionResponse } from "../../../api/admin/vipps/attention/route"
 import type { WebhookHealth } from "../../../sync/webhook-health"
+import { fromMinorUnits } from "../../../lib/money"
 import { sdk } from "../../lib/sdk"
 
 /** Merchant words for why a payment is listed. */
@@ -15,7 +16,7 @@ const REASONS: Record<string, { label: string; color: "red" | "orange" | "grey" 
 }
 
 const minor = (value: number | undefined, currency: string | undefined) =>
-  value === undefined || !currency ? "–" : `${(value / 100).toFixed(2)} ${currency}`
+  value === undefined || !currency ? "–" : `${fromMinorUnits(value, currency)} ${currency}`
 
 /** Merchant words for whether Vipps MobilePay still sends a registration's payment updates. */
 const WEBHOOKS: Record<
