@@ -47,7 +47,11 @@ async function main() {
     try {
       // Medusa's info logs of every booted app would bury the test report; LOG_LEVEL=info brings them back.
       const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? "error", ...postgres.env }
-      status = jest("integration", env, ["--runInBand"])
+      // Two suites at a time: a suite spends most of its time waiting (Medusa's boot, webhooks, the
+      // browser), so two keep both cores busy. Each suite has its own database, port and simulator.
+      // Medusa's test runner leaves timers behind after teardown (as its starter's own scripts, exit).
+      const workers = process.env.TEST_WORKERS ?? "2"
+      status = jest("integration", env, [`--maxWorkers=${workers}`, "--forceExit"])
     } finally {
       await postgres.stop()
     }
