@@ -1,5 +1,6 @@
 import { z } from "zod"
 import { describeIssues } from "../zod-issues"
+import { safeParser } from "./compiled-check"
 import { VippsRequestValidationError } from "./errors"
 import { VippsHttp } from "./http"
 import {
@@ -19,7 +20,7 @@ import {
 const BASE = "/epayment/v1"
 
 function validate<T>(operation: string, schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value)
+  const parsed = safeParser(schema)(value)
   if (!parsed.success) {
     throw new VippsRequestValidationError(operation, describeIssues(parsed.error.issues))
   }

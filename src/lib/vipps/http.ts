@@ -1,5 +1,6 @@
 import axios, { AxiosInstance, AxiosResponse } from "axios"
 import { describeIssues } from "../zod-issues"
+import { safeParser } from "./compiled-check"
 import http from "node:http"
 import https from "node:https"
 import { z } from "zod"
@@ -139,7 +140,7 @@ export class VippsHttp {
     } catch {
       throw new VippsResponseValidationError(request.operation, ["body is not JSON"])
     }
-    const parsed = request.schema.safeParse(json)
+    const parsed = safeParser(request.schema)(json)
     if (!parsed.success) {
       // Paths and messages only: values may hold customer data.
       throw new VippsResponseValidationError(request.operation, describeIssues(parsed.error.issues))
@@ -158,7 +159,10 @@ export class VippsHttp {
         auth: "credentials",
         schema: AccessTokenResponse,
       })
-      return { accessToken: response.access_token, expiresAt: tokenExpiry(fetchedAt, response.expires_in) }
+      return {
+        accessToken: response.access_token,
+        expiresAt: tokenExpiry(fetchedAt, Number(response.expires_in)),
+      }
     })
   }
 

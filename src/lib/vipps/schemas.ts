@@ -271,8 +271,9 @@ export type ForceApproveRequest = z.infer<typeof ForceApproveRequest>
 
 export const AccessTokenResponse = z.looseObject({
   token_type: z.string(),
-  // A string in the spec; accept a number too rather than fail on a harmless difference.
-  expires_in: z.union([z.string(), z.number()]).transform((v) => Number(v)),
+  // A string in the spec; accept a number too rather than fail on a harmless difference. Read with
+  // Number() where used: no transform here, so the client's compiled check covers this answer too.
+  expires_in: z.union([z.string(), z.number()]),
   access_token: z.string().min(1),
   ext_expires_in: z.union([z.string(), z.number()]).optional(),
   expires_on: z.union([z.string(), z.number()]).optional(),
