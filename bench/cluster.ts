@@ -26,19 +26,26 @@ import { startWebhookFront } from "./lib/webhook-front"
  *
  * Then a server and a worker (`MEDUSA_WORKER_MODE`), the deployment Medusa recommends: the server answers
  * the storefront and the webhooks, the worker runs the inbox's syncs and the jobs — so a webhook's answer no
- * longer waits behind the cart completions on the event loop that received it.
+ * longer waits behind the cart completions on the event loop that received it. Last, the same with a
+ * second server that only receives Vipps MobilePay's webhooks (the registration's URL points at it), so
+ * their answers wait behind no storefront request either.
  *
  * BENCH_CLUSTER_LEVEL  shoppers x checkouts each, "50x1"; BENCH_CLUSTER_ROUNDS (2);
- * BENCH_CLUSTER_FLOWS  "anchor,webhook"; BENCH_CLUSTER_WORKER=0 skips the server + worker phase;
+ * BENCH_CLUSTER_FLOWS  "anchor,webhook"; BENCH_CLUSTER_WORKER=0 skips the server + worker phases,
+ * BENCH_CLUSTER_HOOKS_SERVER=0 only the one with a webhook server;
  * BENCH_EVENT_BUS_CONCURRENCY  events each process handles at once (10; Medusa's default is 1)
  */
 const LEVEL = (process.env.BENCH_CLUSTER_LEVEL ?? "50x1").split("x").map(Number)
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 2)
 const FLOWS = (process.env.BENCH_CLUSTER_FLOWS ?? "anchor,webhook").split(",") as Flow[]
 const WITH_WORKER = process.env.BENCH_CLUSTER_WORKER !== "0"
+const WITH_HOOKS_SERVER = WITH_WORKER && process.env.BENCH_CLUSTER_HOOKS_SERVER !== "0"
 
-/** 1 and 2: that many processes serving and consuming alike; "server + worker": one of each. */
-type Topology = 1 | 2 | "server + worker"
+/**
+ * 1 and 2: that many processes serving and consuming alike; "server + worker": one of each;
+ * "+ webhook server": and a second server that only receives the webhooks.
+ */
+type Topology = 1 | 2 | "server + worker" | "server + webhook server + worker"
 
 export type ClusterResult = {
   level: { shoppers: number; perShopper: number }
@@ -118,11 +125,12 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
       variant: store!.variants.mug,
       watcher,
     }
-    const use = (processes: RunningMedusa[]) => {
+    /** Where the storefront's calls go, and (by default the same processes) where the webhooks go. */
+    const use = (processes: RunningMedusa[], hooks = processes) => {
       active = processes
       front.attach(
         undefined,
-        processes.map((p) => p.port),
+        hooks.map((p) => p.port),
       )
     }
     use([first])
@@ -140,6 +148,7 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
       [1, new Map()],
       [2, new Map()],
       ["server + worker", new Map()],
+      ["server + webhook server + worker", new Map()],
     ])
     const sequence = Array.from({ length: ROUNDS }, (_, r): (1 | 2)[] =>
       r % 2 === 0 ? [1, 2] : [2, 1],
@@ -183,6 +192,18 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
         await runPhases(shop, options, runs.get("server + worker"), round)
       }
       topologies.push("server + worker")
+      if (WITH_HOOKS_SERVER) {
+        log("  booting a second server for the webhooks")
+        const hooks = await mode("server", "medusa-hooks")
+        stops.unshift(() => hooks.stop())
+        use([server], [hooks])
+        await warmUp(shop, { ...options, warmup: 1 })
+        log("  server + webhook server + worker:")
+        for (let round = 0; round < ROUNDS; round++) {
+          await runPhases(shop, options, runs.get("server + webhook server + worker"), round)
+        }
+        topologies.push("server + webhook server + worker")
+      }
     }
     const byProcesses = []
     for (const processes of topologies) {
