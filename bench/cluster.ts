@@ -32,7 +32,8 @@ import { startWebhookFront } from "./lib/webhook-front"
  *
  * BENCH_CLUSTER_LEVEL  shoppers x checkouts each, "50x1"; BENCH_CLUSTER_ROUNDS (2);
  * BENCH_CLUSTER_FLOWS  "anchor,webhook"; BENCH_CLUSTER_WORKER=0 skips the server + worker phases,
- * BENCH_CLUSTER_HOOKS_SERVER=0 only the one with a webhook server;
+ * BENCH_CLUSTER_HOOKS_SERVER=0 only the one with a webhook server; BENCH_CLUSTER_SHARED=0 skips the 1 and 2
+ * process phases;
  * BENCH_EVENT_BUS_CONCURRENCY  events each process handles at once (10; Medusa's default is 1)
  */
 const LEVEL = (process.env.BENCH_CLUSTER_LEVEL ?? "50x1").split("x").map(Number)
@@ -40,6 +41,7 @@ const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 2)
 const FLOWS = (process.env.BENCH_CLUSTER_FLOWS ?? "anchor,webhook").split(",") as Flow[]
 const WITH_WORKER = process.env.BENCH_CLUSTER_WORKER !== "0"
 const WITH_HOOKS_SERVER = WITH_WORKER && process.env.BENCH_CLUSTER_HOOKS_SERVER !== "0"
+const WITH_SHARED = process.env.BENCH_CLUSTER_SHARED !== "0"
 
 /**
  * 1 and 2: that many processes serving and consuming alike; "server + worker": one of each;
@@ -150,9 +152,9 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
       ["server + worker", new Map()],
       ["server + webhook server + worker", new Map()],
     ])
-    const sequence = Array.from({ length: ROUNDS }, (_, r): (1 | 2)[] =>
-      r % 2 === 0 ? [1, 2] : [2, 1],
-    ).flat()
+    const sequence = WITH_SHARED
+      ? Array.from({ length: ROUNDS }, (_, r): (1 | 2)[] => (r % 2 === 0 ? [1, 2] : [2, 1])).flat()
+      : []
     for (const [i, processes] of sequence.entries()) {
       if (processes === 2 && !second) {
         log("  booting the second Medusa process")
@@ -169,7 +171,7 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
       await runPhases(shop, options, runs.get(processes), i)
     }
     if (second) stops.unshift(() => second!.stop())
-    const topologies: Topology[] = [1, 2]
+    const topologies: Topology[] = WITH_SHARED ? [1, 2] : []
     if (WITH_WORKER) {
       if (second) await second.stop()
       second = undefined
@@ -219,11 +221,11 @@ export async function runCluster(log: (line: string) => void): Promise<ClusterRe
 }
 
 export function clusterTable(result: ClusterResult): string {
-  const one = result.byProcesses.find((b) => b.processes === 1)!
+  const one = result.byProcesses.find((b) => b.processes === 1)
   return table(
     result.byProcesses.flatMap((b) =>
       b.results.map((r) => {
-        const single = one.results.find((s) => s.flow === r.flow)
+        const single = one?.results.find((s) => s.flow === r.flow)
         return {
           processes: b.processes,
           flow: r.flow,
