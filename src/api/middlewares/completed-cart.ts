@@ -3,11 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { completedElsewhere } from "../../sync/cart-completion"
 import { orderOfCart } from "../../providers/vipps/links"
 import { PROVIDER_ID_PREFIX } from "../../providers/vipps/registration"
-
-type CartSessions = {
-  completed_at?: string | null
-  payment_collection?: { payment_sessions?: { provider_id: string }[] | null } | null
-}
+import { completingCart } from "./completing-cart"
 
 /**
  * `POST /store/carts/:id/complete` of a Vipps MobilePay cart the webhook has completed, or is completing
@@ -21,27 +17,19 @@ export async function answerCompletedCart(
   next: MedusaNextFunction,
 ): Promise<void> {
   try {
-    const cartId = req.params?.id
     const fields = (req as { queryConfig?: { fields?: string[] } }).queryConfig?.fields
-    if (typeof cartId === "string" && /^cart_[A-Za-z0-9]+$/.test(cartId) && fields?.length) {
-      const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-      const { data } = await query.graph({
-        entity: "cart",
-        fields: ["completed_at", "payment_collection.payment_sessions.provider_id"],
-        filters: { id: cartId },
-      })
-      const cart = data[0] as CartSessions | undefined
-      const sessions = cart?.payment_collection?.payment_sessions ?? []
-      if (sessions.some((s) => s.provider_id.startsWith(PROVIDER_ID_PREFIX))) {
-        const orderId = cart?.completed_at
-          ? await orderOfCart(req.scope, cartId)
-          : await completedElsewhere(req.scope, cartId)
-        if (orderId) {
-          const { data: orders } = await query.graph({ entity: "order", fields, filters: { id: orderId } })
-          if (orders[0]) {
-            res.status(200).json({ type: "order", order: orders[0] })
-            return
-          }
+    const cart = fields?.length ? await completingCart(req) : undefined
+    const sessions = cart?.payment_collection?.payment_sessions ?? []
+    if (cart && fields && sessions.some((s) => s.provider_id.startsWith(PROVIDER_ID_PREFIX))) {
+      const orderId = cart.completed_at
+        ? await orderOfCart(req.scope, cart.id)
+        : await completedElsewhere(req.scope, cart.id)
+      if (orderId) {
+        const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+        const { data: orders } = await query.graph({ entity: "order", fields, filters: { id: orderId } })
+        if (orders[0]) {
+          res.status(200).json({ type: "order", order: orders[0] })
+          return
         }
       }
     }

@@ -6,14 +6,7 @@ import { isVippsSessionData } from "../../providers/vipps/session-data"
 import { isExpressSession } from "../../sync/express"
 import { fillCartFromProfile } from "../../sync/profile"
 import { syncVippsPayment } from "../../sync/sync-payment"
-
-type CompletingCart = {
-  id: string
-  completed_at?: string | null
-  payment_collection?: {
-    payment_sessions?: { id: string; provider_id: string; status?: string; data?: unknown }[] | null
-  } | null
-}
+import { type CompletingCart, completingCart } from "./completing-cart"
 
 /**
  * Profile sharing on the storefront's path: `POST /store/carts/:id/complete` runs Medusa's
@@ -29,10 +22,8 @@ export async function profileBeforeComplete(
   next: MedusaNextFunction,
 ): Promise<void> {
   try {
-    const cartId = req.params?.id
-    if (typeof cartId === "string" && /^cart_[A-Za-z0-9]+$/.test(cartId)) {
-      await fillBeforeCompletion(req.scope, cartId)
-    }
+    const cart = await completingCart(req)
+    if (cart) await fillBeforeCompletion(req.scope, cart)
   } catch (error) {
     req.scope
       .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
@@ -44,23 +35,12 @@ export async function profileBeforeComplete(
 }
 
 /** Fills the cart from the approved payment's shared profile; returns the cart fields filled. */
-export async function fillBeforeCompletion(container: MedusaContainer, cartId: string): Promise<string[]> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "cart",
-    fields: [
-      "id",
-      "completed_at",
-      "payment_collection.payment_sessions.id",
-      "payment_collection.payment_sessions.provider_id",
-      "payment_collection.payment_sessions.status",
-      "payment_collection.payment_sessions.data",
-    ],
-    filters: { id: cartId },
-  })
-  const cart = data[0] as CompletingCart | undefined
-  const sessions = cart?.payment_collection?.payment_sessions ?? []
-  if (!cart || cart.completed_at || sessions.length === 0) return []
+export async function fillBeforeCompletion(
+  container: MedusaContainer,
+  cart: CompletingCart,
+): Promise<string[]> {
+  const sessions = cart.payment_collection?.payment_sessions ?? []
+  if (cart.completed_at || sessions.length === 0) return []
 
   const registrations = await listRegistrations(container)
   for (const session of sessions) {
@@ -76,7 +56,7 @@ export async function fillBeforeCompletion(container: MedusaContainer, cartId: s
     const { authorizedAmount, cancelledAmount } = payment.aggregate
     // Approved and still reserved: the order will be created from this cart.
     if (payment.state !== "AUTHORIZED" || cancelledAmount.value >= authorizedAmount.value) continue
-    return fillCartFromProfile(container, registration, cartId, payment)
+    return fillCartFromProfile(container, registration, cart.id, payment)
   }
   return []
 }
