@@ -49,7 +49,8 @@ async function main() {
       const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? "error", ...postgres.env }
       // Two suites at a time: a suite spends most of its time waiting (Medusa's boot, webhooks, the
       // browser), so two keep both cores busy. Each suite has its own database, port and simulator.
-      // Medusa's test runner leaves timers behind after teardown (as its starter's own scripts, exit).
+      // --forceExit: Medusa's test runner leaves handles open after its teardown (Medusa's starter runs its
+      // integration tests with the same flag); without it jest never ends.
       const workers = process.env.TEST_WORKERS ?? "2"
       status = jest("integration", env, [`--maxWorkers=${workers}`, "--forceExit"])
     } finally {
