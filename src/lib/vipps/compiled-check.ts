@@ -91,6 +91,8 @@ function compile(schema: Schema, lossyAllowed: boolean): CompiledCheck {
         )
       }
       case "record": {
+        // Only string keys: zod requires every key of an enum key type to be present.
+        if (def.keyType!._zod.def.type !== "string") throw new Unsupported()
         const key = name()
         const value = name()
         return (
