@@ -124,8 +124,11 @@ medusaIntegrationTestRunner({
       const { data } = await api.get(`/store/vipps/payments/${reference}`, { headers: shop.headers })
       expect(data.payment.status).toBe("failed")
       expect(data.payment.failure_reason).toMatch(/could not complete your order.*released/)
-      const flagged = (await attention()).flagged.find((f) => f.reference === reference)
-      expect(flagged?.reason).toBe("released_unorderable")
+      // The staff flag is written after the release: wait for it rather than read it once.
+      const flagged = await eventually(async () =>
+        (await attention()).flagged.find((f) => f.reference === reference),
+      )
+      expect(flagged.reason).toBe("released_unorderable")
       // A later visit changes nothing: released once, never completed.
       await reconcileVippsPayments(getContainer(), { now: later(HOUR) })
       expect(vipps(reference).events.filter((e) => e.name === "CANCELLED")).toHaveLength(1)
@@ -342,7 +345,10 @@ medusaIntegrationTestRunner({
       sim.current.control.cancel(reference)
       await eventually(async () => !!(await orderPayment(orderId)).canceled_at)
       await eventually(async () => (await status()) === "canceled")
-      const flagged = (await attention()).flagged.find((f) => f.reference === reference)
+      // The staff flag follows the recorded release: wait for it rather than read it once.
+      const flagged = await eventually(async () =>
+        (await attention()).flagged.find((f) => f.reference === reference),
+      )
       expect(flagged).toMatchObject({ reason: "released_outside_medusa" })
     })
 
