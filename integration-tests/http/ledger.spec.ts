@@ -198,6 +198,71 @@ medusaIntegrationTestRunner({
       expect(unfinished.map((e) => e.state)).toEqual([])
     })
 
+    it("2c. the storefront's own completions of carts that sold out after approval begin no order either", async () => {
+      const container = getContainer()
+      const { result: products } = await createProductsWorkflow(container).run({
+        input: {
+          products: ["cup", "plate", "bottle"].map((label) => ({
+            title: `Product ${label}`,
+            status: "published" as const,
+            options: [{ title: "Size", values: ["One"] }],
+            sales_channels: [{ id: store.salesChannelId }],
+            variants: [
+              {
+                title: label,
+                options: { Size: "One" },
+                manage_inventory: false,
+                prices: [{ currency_code: "nok", amount: 60 }],
+              },
+            ],
+          })),
+        },
+      })
+      const variantModule = container.resolve<IProductModuleService>(Modules.PRODUCT)
+      const checkouts = await Promise.all(
+        products.map(async (product, i) => {
+          const variant = product.variants[0].id
+          const { data } = await api.post(
+            "/store/carts",
+            {
+              region_id: store.regions.nok.id,
+              sales_channel_id: store.salesChannelId,
+              email: `sold-out-storefront-${i}@example.com`,
+              items: [{ variant_id: variant, quantity: 1 }],
+            },
+            { headers: shop.headers },
+          )
+          const cartId = data.cart.id as string
+          const { session } = await shop.startPayment(cartId, "pp_vipps_vipps", { cart_id: cartId })
+          const reference = session.data.reference as string
+          // The storefront's return page comes first: Medusa hears of the approval only from it.
+          sim.current.control.dropWebhooks(1, { reference, event: "AUTHORIZED" })
+          sim.current.control.approve(reference)
+          await variantModule.updateProductVariants(variant, { manage_inventory: true })
+          return { cartId, reference }
+        }),
+      )
+      const completions = await Promise.all(checkouts.map(({ cartId }) => shop.complete(cartId)))
+      for (const [i, completed] of completions.entries()) {
+        expect(completed.data.type).not.toBe("order")
+        expect(JSON.stringify(completed.data)).toMatch(/out of stock/)
+        expect(await orderOfCart(container, checkouts[i].cartId)).toBeUndefined()
+      }
+      const engine = container.resolve<IWorkflowEngineService>(Modules.WORKFLOW_ENGINE)
+      const unfinished = await engine.listWorkflowExecutions({
+        workflow_id: "complete-cart",
+        state: { $nin: ["not_started", "done", "reverted", "failed"] },
+      } as never)
+      expect(unfinished.map((e) => e.state)).toEqual([])
+      // The next visit (the return page's read) releases the money Vipps MobilePay holds.
+      const registration = findRegistration(container, "pp_vipps_vipps")!
+      for (const { cartId, reference } of checkouts) {
+        expect((await syncVippsPayment(container, registration, reference)).outcome).toBe("released")
+        expect(vipps(reference).aggregate.cancelled).toBe(6000)
+        expect(await orderOfCart(container, cartId)).toBeUndefined()
+      }
+    })
+
     it("3. a newer approved payment becomes an order while 200 stuck sessions wait", async () => {
       // 200 payments nobody approves (made straight through Medusa's payment module: no carts needed).
       const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)

@@ -1,66 +1,87 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { confirmVariantInventoryWorkflow } from "@medusajs/medusa/core-flows"
+import { MathBN, MedusaError } from "@medusajs/framework/utils"
 
-/** The variant fields Medusa's inventory check reads (its `requiredVariantFieldsForInventoryConfirmation`). */
-const VARIANT_FIELDS = [
-  "id",
-  "manage_inventory",
-  "allow_backorder",
-  "inventory_items.inventory_item_id",
-  "inventory_items.required_quantity",
-  "inventory_items.inventory.location_levels.stocked_quantity",
-  "inventory_items.inventory.location_levels.reserved_quantity",
-  "inventory_items.inventory.location_levels.raw_stocked_quantity",
-  "inventory_items.inventory.location_levels.raw_reserved_quantity",
-  "inventory_items.inventory.location_levels.location_id",
-  "inventory_items.inventory.location_levels.stock_locations.id",
-  "inventory_items.inventory.location_levels.stock_locations.name",
-  "inventory_items.inventory.location_levels.stock_locations.sales_channels.id",
-  "inventory_items.inventory.location_levels.stock_locations.sales_channels.name",
-]
+type Quantity = Parameters<typeof MathBN.sub>[0]
 
-type CartForInventory = {
-  sales_channel_id?: string | null
-  items?: { id: string; variant_id?: string | null; quantity: number; variant?: { id: string } | null }[]
+type LocationLevel = {
+  location_id?: string | null
+  stocked_quantity?: Quantity | null
+  reserved_quantity?: Quantity | null
+  raw_stocked_quantity?: Quantity | null
+  raw_reserved_quantity?: Quantity | null
+  stock_locations?: OneOrMany<{ id?: string; sales_channels?: OneOrMany<{ id?: string }> }>
 }
 
+type OneOrMany<T> = T | T[] | null | undefined
+
+/** The part of the cart Medusa's completion reads (its `completeCartFields`) that stock depends on. */
+export type CartForInventory = {
+  completed_at?: unknown
+  sales_channel_id?: string | null
+  items?:
+    | {
+        quantity: Quantity
+        variant?: {
+          id: string
+          manage_inventory?: boolean | null
+          allow_backorder?: boolean | null
+          inventory_items?:
+            | {
+                inventory_item_id: string
+                required_quantity?: Quantity | null
+                inventory?: { location_levels?: LocationLevel[] | null } | null
+              }[]
+            | null
+        } | null
+      }[]
+    | null
+}
+
+const many = <T>(value: OneOrMany<T>): T[] => (value == null ? [] : Array.isArray(value) ? value : [value])
+
 /**
- * Checks, with Medusa's own inventory workflow, that a cart's items can still be reserved before the sync
- * completes it. Medusa's completion creates the order first and reserves afterwards, in parallel steps; when
- * that reservation fails, the in-memory workflow engine can lose the rollback (two steps save the
- * execution at once, "Transaction storage is locked") and leave the order, with the execution waiting to
- * compensate forever. Failing here instead begins no order. Throws a definite failure (Medusa's error type,
- * INVALID_DATA or NOT_ALLOWED) that says in staff's words that something sold out.
+ * Refuses to complete a cart whose stock Medusa could not reserve, before any order is begun. Medusa's
+ * completion creates the order first and reserves the stock afterwards, in parallel steps; when that
+ * reservation fails, the in-memory workflow engine can lose the rollback (two steps save the execution at
+ * once, "Transaction storage is locked") and leave the order, with the execution waiting to compensate
+ * forever. Medusa reserves each item at one stock location of the cart's sales channel that has enough
+ * available (stocked − reserved); this asks the same of the cart the completion has just read (no query
+ * of its own). Throws a definite failure (NOT_ALLOWED) that says in staff's words what sold out.
  */
-export async function confirmCartInventory(container: MedusaContainer, cartId: string): Promise<void> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "cart",
-    fields: [
-      "sales_channel_id",
-      "items.id",
-      "items.variant_id",
-      "items.quantity",
-      ...VARIANT_FIELDS.map((field) => `items.variant.${field}`),
-    ],
-    filters: { id: cartId },
-  })
-  const cart = data[0] as CartForInventory | undefined
-  const items = (cart?.items ?? []).filter((item) => item.variant_id && item.variant)
-  if (!cart || items.length === 0) return
-  const variants = [...new Map(items.map((item) => [item.variant!.id, item.variant!])).values()]
-  try {
-    await confirmVariantInventoryWorkflow(container).run({
-      input: {
-        sales_channel_id: cart.sales_channel_id ?? "",
-        variants: variants as never,
-        items: items.map((item) => ({ id: item.id, variant_id: item.variant_id!, quantity: item.quantity })),
-      },
-    })
-  } catch (error) {
-    if (!MedusaError.isMedusaError(error)) throw error
-    const medusa = error as MedusaError
-    throw new MedusaError(medusa.type, `An item in the cart is out of stock: ${medusa.message}`)
+export function assertCartInStock(cart: CartForInventory): void {
+  if (cart.completed_at) return
+  for (const item of cart.items ?? []) {
+    const variant = item.variant
+    if (!variant?.manage_inventory || variant.allow_backorder) continue
+    const inventoryItems = variant.inventory_items ?? []
+    const inStock =
+      inventoryItems.length > 0 &&
+      inventoryItems.every(({ required_quantity, inventory }) => {
+        const needed = MathBN.mult(required_quantity ?? 1, item.quantity)
+        return (inventory?.location_levels ?? []).some(
+          (level) => sellsFrom(level, cart.sales_channel_id) && MathBN.gte(available(level), needed),
+        )
+      })
+    if (!inStock) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `An item in the cart is out of stock: variant ${variant.id} cannot be reserved`,
+      )
+    }
   }
+}
+
+function sellsFrom(level: LocationLevel, salesChannelId: string | null | undefined): boolean {
+  return (
+    !!salesChannelId &&
+    many(level.stock_locations).some((location) =>
+      many(location.sales_channels).some((channel) => channel.id === salesChannelId),
+    )
+  )
+}
+
+function available(level: LocationLevel) {
+  return MathBN.sub(
+    level.raw_stocked_quantity ?? level.stocked_quantity ?? 0,
+    level.raw_reserved_quantity ?? level.reserved_quantity ?? 0,
+  )
 }

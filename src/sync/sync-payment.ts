@@ -16,7 +16,6 @@ import {
 import type { VippsRegistration } from "../providers/vipps/registration"
 import { isVippsSessionData } from "../providers/vipps/session-data"
 import { cartOfCollection, orderOfCollection } from "../providers/vipps/links"
-import { confirmCartInventory } from "./cart-inventory"
 import { completedElsewhere } from "./cart-completion"
 import { withReferenceLock } from "./lock"
 import { fillExpressCart } from "./express"
@@ -160,10 +159,8 @@ async function syncLocked(
       await fillExpressCart(container, session, cartId, vipps)
       // A storefront completion in flight makes the order: wait for it rather than complete a second time.
       ordered = await completedElsewhere(container, cartId)
-      if (!ordered) {
-        await confirmCartInventory(container, cartId)
-        ordered = (await completeCartWorkflow(container).run({ input: { id: cartId } })).result?.id
-      }
+      // The plugin's validate hook (workflows/hooks/complete-cart.ts) refuses a sold-out cart before any order.
+      ordered ??= (await completeCartWorkflow(container).run({ input: { id: cartId } })).result?.id
     } else {
       await authorizeOrderPayment(container, {
         sessionId: session.id,

@@ -1,14 +1,12 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
-import { completeCartWorkflow, refreshPaymentCollectionForCartWorkflow } from "@medusajs/medusa/core-flows"
-import { EXPRESS_LOCK, isExpressSession } from "../../sync/express"
+import { refreshPaymentCollectionForCartWorkflow } from "@medusajs/medusa/core-flows"
+import { EXPRESS_LOCK } from "../../sync/express"
 
 /**
- * Two guards around Vipps MobilePay Express carts (see src/sync/express.ts):
- * - a cart change that would make Medusa drop the payment session of an approved Express payment (its total
- *   no longer equals the authorized amount) is refused, so that session is never deleted;
- * - an Express cart is not completed before the shopper's choice from the app has been added (otherwise the
- *   order would lack the shipping Vipps MobilePay reserved money for).
+ * A cart change that would make Medusa drop the payment session of an approved Vipps MobilePay Express
+ * payment (its total no longer equals the authorized amount) is refused, so that session is never deleted
+ * (see src/sync/express.ts). The completion's guard is in complete-cart.ts.
  */
 
 type CollectionRow = {
@@ -60,17 +58,4 @@ refreshPaymentCollectionForCartWorkflow.hooks.validate(async ({ cart }, { contai
     MedusaError.Types.NOT_ALLOWED,
     "This cart is being paid with Vipps MobilePay Express: its total can no longer change",
   )
-})
-
-completeCartWorkflow.hooks.validate(async ({ cart }, { container }) => {
-  const id = (cart as { id?: string } | undefined)?.id
-  if (!id) return
-  const { collection } = await collectionOf(container, id)
-  const express = (collection?.payment_sessions ?? []).find((s) => isLive(s) && isExpressSession(s.data))
-  if (express && !(express.data as { expressApproved?: unknown }).expressApproved) {
-    throw new MedusaError(
-      MedusaError.Types.NOT_ALLOWED,
-      "The Vipps MobilePay Express payment is not approved with a shipping choice yet",
-    )
-  }
 })
