@@ -1,40 +1,89 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { completedElsewhere } from "../../sync/cart-completion"
 import { orderOfCart } from "../../providers/vipps/links"
 import { PROVIDER_ID_PREFIX } from "../../providers/vipps/registration"
+import { isVippsSessionData } from "../../providers/vipps/session-data"
+import { isExpressSession } from "../../sync/express"
+import { withReferenceLock } from "../../sync/lock"
 import { completingCart } from "./completing-cart"
 
 /**
- * `POST /store/carts/:id/complete` of a Vipps MobilePay cart the webhook has completed, or is completing
- * right now: answers with the order as Medusa's route does, instead of running Medusa's completion a
- * second time (which would wait for the cart lock, polling every 0.3 s, then read the whole cart again only
- * to find the order). Any other cart, or when in doubt, goes on to Medusa's route.
+ * `POST /store/carts/:id/complete` of a cart paid with Vipps MobilePay: one completion at a time with the
+ * webhook's sync. The storefront's return page and the webhook arrive together; each would run Medusa's
+ * completion, and the one that loses Medusa's cart lock polls it every 0.3 s. So the storefront's completion
+ * runs under the payment's reference lock, the one the sync holds while it reads and completes: whoever
+ * comes second finds the order — this route answers with it as Medusa's does, the sync acknowledges it
+ * without reading Vipps MobilePay again. Any other cart, or when in doubt, goes on to Medusa's route.
  */
 export async function answerCompletedCart(
   req: MedusaRequest,
   res: MedusaResponse,
   next: MedusaNextFunction,
 ): Promise<void> {
+  let cartId: string
+  let reference: string | undefined
   try {
     const fields = (req as { queryConfig?: { fields?: string[] } }).queryConfig?.fields
     const cart = fields?.length ? await completingCart(req) : undefined
-    const sessions = cart?.payment_collection?.payment_sessions ?? []
-    if (cart && fields && sessions.some((s) => s.provider_id.startsWith(PROVIDER_ID_PREFIX))) {
-      const orderId = cart.completed_at
-        ? await orderOfCart(req.scope, cart.id)
-        : await completedElsewhere(req.scope, cart.id)
-      if (orderId) {
-        const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-        const { data: orders } = await query.graph({ entity: "order", fields, filters: { id: orderId } })
-        if (orders[0]) {
-          res.status(200).json({ type: "order", order: orders[0] })
-          return
-        }
-      }
-    }
+    const session = cart?.payment_collection?.payment_sessions?.find(
+      (s) => s.provider_id.startsWith(PROVIDER_ID_PREFIX) && s.status !== "canceled" && s.status !== "error",
+    )
+    if (!cart || !session || !isVippsSessionData(session.data)) return next()
+    if (cart.completed_at) return await answerWithOrder(req, res, next, await orderOfCart(req.scope, cart.id))
+    // Express: the next middleware's sync fills the cart from the app and completes it under this lock.
+    if (isExpressSession(session.data)) return next()
+    cartId = cart.id
+    reference = session.data.reference
   } catch {
-    // Medusa's route decides.
+    return next()
+  }
+
+  let passedOn = false
+  let ordered: string | undefined
+  try {
+    ordered = await withReferenceLock(req.scope, reference, async () => {
+      const orderId = await orderOfCart(req.scope, cartId)
+      if (orderId) return orderId
+      passedOn = true
+      await untilAnswered(res, next)
+      return undefined
+    })
+  } catch {
+    // The lock could not be had in time: Medusa's route decides (its cart lock still makes one order).
+    if (!passedOn) next()
+    return
+  }
+  if (!passedOn) await answerWithOrder(req, res, next, ordered)
+}
+
+/** Runs the rest of the route (profile filling, Medusa's completion) and resolves once it has answered. */
+function untilAnswered(res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
+  return new Promise((resolve) => {
+    res.once("finish", resolve)
+    res.once("close", resolve)
+    next()
+  })
+}
+
+/** Answers with the order as Medusa's route does (the fields it asked for); without one, Medusa's route. */
+async function answerWithOrder(
+  req: MedusaRequest,
+  res: MedusaResponse,
+  next: MedusaNextFunction,
+  orderId: string | undefined,
+): Promise<void> {
+  const fields = (req as { queryConfig?: { fields?: string[] } }).queryConfig?.fields
+  if (orderId && fields) {
+    try {
+      const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+      const { data: orders } = await query.graph({ entity: "order", fields, filters: { id: orderId } })
+      if (orders[0]) {
+        res.status(200).json({ type: "order", order: orders[0] })
+        return
+      }
+    } catch {
+      // Medusa's route decides.
+    }
   }
   next()
 }
