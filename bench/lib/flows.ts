@@ -24,6 +24,9 @@ export type Checkout = {
   reference?: string
   /** `POST complete` sent (anchor) or approval taken effect (Vipps), epoch ms. */
   startedAt: number
+  /** The shopper began this checkout (cart) and had a payment session, epoch ms: before the clock starts. */
+  beganAt: number
+  sessionAt: number
 }
 
 /** Reads Medusa's tables: one pool per database. */
@@ -149,20 +152,22 @@ async function complete(api: AxiosInstance, cartId: string, headers: Record<stri
 /** One shopper's checkout in the given flow; resolves once the shopper knows the order is paid. */
 export async function checkout(shop: Shop, flow: Flow, index: number): Promise<Checkout> {
   const api = shop.api()
+  const beganAt = Date.now()
   if (flow === "anchor") {
     const { cartId, session, headers } = await startPayment(shop, api, index, "pp_system_default")
     const startedAt = Date.now()
     await complete(api, cartId, headers)
-    return { flow, cartId, sessionId: session.id, startedAt }
+    return { flow, cartId, sessionId: session.id, startedAt, beganAt, sessionAt: startedAt }
   }
   const { cartId, session, headers } = await startPayment(shop, api, index, "pp_vipps_vipps")
+  const sessionAt = Date.now()
   const reference = session.data.reference as string
   await shop.control.post(`/payments/${reference}/approve`, {})
   const startedAt = Date.now()
   // The storefront's return page completes the cart (the answer is the order); else the shopper waits.
   if (flow === "race") await complete(shop.api(), cartId, headers)
   else await shop.watcher.wait(session.id)
-  return { flow, cartId, sessionId: session.id, reference, startedAt }
+  return { flow, cartId, sessionId: session.id, reference, startedAt, beganAt, sessionAt }
 }
 
 /**

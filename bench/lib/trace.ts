@@ -10,9 +10,11 @@ import { percentile, round } from "./stats"
  * wrapping the instances the plugin and Medusa use (the event bus's emit, the locking module, the
  * registration's ePayment client), joined with the simulator's delivery log and Medusa's timestamps:
  *
- *   Vipps:  approval → webhook sent → inbox event emitted → sync asks the reference lock → lock held →
- *           first ePayment read back → cart lock taken (completion starts) → order row → session authorized
- *   anchor: POST complete → cart lock taken → order row → session authorized
+ *   Vipps:  cart started → session made → approval → webhook sent → inbox event emitted → the reference
+ *           lock asked (by the sync, or the storefront's completion) → held → first ePayment read back →
+ *           cart lock taken (completion starts) → order row → session authorized
+ *   anchor: cart started (cart, payment collection, session) → POST complete → cart lock taken → order row →
+ *           session authorized
  *
  * Each segment is the median over a flow's checkouts of the time between two consecutive moments that
  * checkout has, in the order they happened (a moment it lacks is skipped).
@@ -24,7 +26,10 @@ export function traceCheckouts(container: MedusaContainer) {
   const byReference = new Map<string, Moments>()
   /** Every time a cart's lock was taken (creating the payment collection takes it too). */
   const cartLock = new Map<string, number[]>()
-  /** Payment checks emitted and syncs finished: the inbox is idle when they are equal. */
+  /**
+   * Payment checks emitted and reference-lock runs finished: the inbox is idle when they are equal. Only
+   * for the webhook flood (no storefront completions, whose middleware takes the same lock).
+   */
   const inbox = { emitted: 0, synced: 0 }
   const mark = (reference: string, moment: Moment) => {
     const m = byReference.get(reference) ?? {}
@@ -113,11 +118,13 @@ export async function breakdown(
     const row = db_.get(c.sessionId)
     const m = c.reference ? (trace.byReference.get(c.reference) ?? {}) : {}
     const moments: [string, number | undefined][] = [
+      ["cart started", c.beganAt],
+      ["session made", c.reference ? c.sessionAt : undefined],
       [c.reference ? "approval" : "POST complete", c.startedAt],
       ["webhook sent", c.reference ? sent.get(c.reference) : undefined],
       ["event emitted", m.emitted],
-      ["sync asks lock", m.lockAsked],
-      ["lock held", m.lockHeld],
+      ["reference lock asked", m.lockAsked],
+      ["reference lock held", m.lockHeld],
       ["read", m.read],
       ["cart lock", trace.cartLock.get(c.cartId)?.find((t) => t >= c.startedAt)],
       ["order row", row?.created_at ? new Date(row.created_at).getTime() : undefined],
