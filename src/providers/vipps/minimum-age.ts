@@ -1,5 +1,3 @@
-import { container } from "@medusajs/framework"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { MINIMUM_USER_AGE_MAX } from "../../lib/vipps/schemas"
 
 /**
@@ -8,6 +6,9 @@ import { MINIMUM_USER_AGE_MAX } from "../../lib/vipps/schemas"
  * with the registration's `minimumUserAge` option.
  */
 export const MINIMUM_USER_AGE_METADATA_KEY = "vipps_minimum_user_age"
+
+/** The cart fields the age limit is read from (read with the receipt's, cart-lookup.ts). */
+export const AGE_FIELDS = ["items.variant.metadata", "items.variant.product.metadata"]
 
 type Metadata = Record<string, unknown> | null | undefined
 export type AgeCartItem = {
@@ -31,23 +32,4 @@ export function cartMinimumUserAge(items: readonly AgeCartItem[] | null | undefi
   ])
   const limits = ages.filter((age): age is number => age !== undefined)
   return limits.length > 0 ? Math.max(...limits) : undefined
-}
-
-/**
- * The age limit of a cart, read through the app's Query (like cart-lookup.ts). Undefined when there is none
- * or the cart cannot be read; a read failure must not stop a checkout, and the registration's own
- * `minimumUserAge` still applies.
- */
-export async function minimumUserAgeOfCart(cartId: string): Promise<number | undefined> {
-  try {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "cart",
-      fields: ["id", "items.variant.metadata", "items.variant.product.metadata"],
-      filters: { id: cartId },
-    })
-    return cartMinimumUserAge((data[0] as { items?: AgeCartItem[] } | undefined)?.items)
-  } catch {
-    return undefined
-  }
 }

@@ -1,8 +1,8 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { Currency, Receipt } from "../../lib/vipps/schemas"
 import { isAdminRequestGrant } from "./admin-request"
-import { receiptCartOfSession } from "./cart-lookup"
-import { minimumUserAgeOfCart } from "./minimum-age"
+import { cartOfPayment } from "./cart-lookup"
+import { cartMinimumUserAge } from "./minimum-age"
 import { orderReceipt } from "./order-receipt"
 import { buildReceipt } from "./receipt"
 
@@ -46,8 +46,8 @@ export async function paymentOrigin(
   currency: Currency,
   value: number,
 ): Promise<PaymentOrigin> {
-  const cart = await receiptCartOfSession(sessionId)
   const collectionId = await paymentCollectionOf(sessions, sessionId)
+  const cart = collectionId ? await cartOfPayment(collectionId) : undefined
   const byStaff = adminRequest !== undefined
   if (byStaff && !isAdminRequestGrant(returnTokenKey, collectionId, adminRequest)) {
     throw new MedusaError(
@@ -65,6 +65,6 @@ export async function paymentOrigin(
     collectionId,
     byStaff,
     receipt,
-    minimumUserAge: cart ? await minimumUserAgeOfCart(cart.id) : undefined,
+    minimumUserAge: cart ? cartMinimumUserAge(cart.items) : undefined,
   }
 }
