@@ -27,6 +27,8 @@ export type Checkout = {
   /** The shopper began this checkout (cart) and had a payment session, epoch ms: before the clock starts. */
   beganAt: number
   sessionAt: number
+  /** The shopper knew the order was paid (Medusa's answer, or the wait for the webhook's order), epoch ms. */
+  toldAt: number
 }
 
 /** Reads Medusa's tables: one pool per database. */
@@ -157,7 +159,15 @@ export async function checkout(shop: Shop, flow: Flow, index: number): Promise<C
     const { cartId, session, headers } = await startPayment(shop, api, index, "pp_system_default")
     const startedAt = Date.now()
     await complete(api, cartId, headers)
-    return { flow, cartId, sessionId: session.id, startedAt, beganAt, sessionAt: startedAt }
+    return {
+      flow,
+      cartId,
+      sessionId: session.id,
+      startedAt,
+      beganAt,
+      sessionAt: startedAt,
+      toldAt: Date.now(),
+    }
   }
   const { cartId, session, headers } = await startPayment(shop, api, index, "pp_vipps_vipps")
   const sessionAt = Date.now()
@@ -167,7 +177,7 @@ export async function checkout(shop: Shop, flow: Flow, index: number): Promise<C
   // The storefront's return page completes the cart (the answer is the order); else the shopper waits.
   if (flow === "race") await complete(shop.api(), cartId, headers)
   else await shop.watcher.wait(session.id)
-  return { flow, cartId, sessionId: session.id, reference, startedAt, beganAt, sessionAt }
+  return { flow, cartId, sessionId: session.id, reference, startedAt, beganAt, sessionAt, toldAt: Date.now() }
 }
 
 /**

@@ -12,9 +12,9 @@ import { percentile, round } from "./stats"
  *
  *   Vipps:  cart started → session made → approval → webhook sent → inbox event emitted → the reference
  *           lock asked (by the sync, or the storefront's completion) → held → first ePayment read back →
- *           cart lock taken (completion starts) → order row → session authorized
+ *           cart lock taken (completion starts) → order row → session authorized → shopper told
  *   anchor: cart started (cart, payment collection, session) → POST complete → cart lock taken → order row →
- *           session authorized
+ *           session authorized → shopper told (Medusa's answer)
  *
  * Each segment is the median over a flow's checkouts of the time between two consecutive moments that
  * checkout has, in the order they happened (a moment it lacks is skipped).
@@ -129,6 +129,7 @@ export async function breakdown(
       ["cart lock", trace.cartLock.get(c.cartId)?.find((t) => t >= c.startedAt)],
       ["order row", row?.created_at ? new Date(row.created_at).getTime() : undefined],
       ["authorized", row?.authorized_at ? new Date(row.authorized_at).getTime() : undefined],
+      ["shopper told", c.toldAt],
     ]
     // In the order they happened (a storefront completion reads Vipps after it took the cart lock).
     const present = (moments.filter(([, t]) => t !== undefined) as [string, number][]).sort(
