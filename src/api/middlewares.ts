@@ -1,5 +1,5 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
-import { answerCompletedCart } from "./middlewares/completed-cart"
+import { completeOnce } from "./middlewares/complete-once"
 import { profileBeforeComplete } from "./middlewares/profile-before-complete"
 
 export default defineMiddlewares({
@@ -14,8 +14,8 @@ export default defineMiddlewares({
       // Profile sharing must reach the cart before completeCartWorkflow reads it.
       matcher: "/store/carts/:id/complete",
       methods: ["POST"],
-      // A cart the webhook completed (or is completing) is answered with its order, not completed twice.
-      middlewares: [answerCompletedCart, profileBeforeComplete],
+      // One completion per payment with the webhook's sync: whichever comes second is answered with the order.
+      middlewares: [completeOnce, profileBeforeComplete],
     },
   ],
 })

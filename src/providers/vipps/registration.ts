@@ -32,6 +32,15 @@ type RegistrationSource = {
 }
 type ProviderLookup = { retrieveProvider(id: string): unknown }
 
+/** A payment session of this plugin's providers that Medusa can still use (not canceled, not failed). */
+export function isLiveVippsSession(session: { provider_id: string; status?: string }): boolean {
+  return (
+    session.provider_id.startsWith(PROVIDER_ID_PREFIX) &&
+    session.status !== "canceled" &&
+    session.status !== "error"
+  )
+}
+
 /** The registration id of a Medusa provider id, or undefined when the provider is not this plugin's. */
 export function registrationIdOf(providerId: string): string | undefined {
   return providerId.startsWith(PROVIDER_ID_PREFIX) ? providerId.slice(PROVIDER_ID_PREFIX.length) : undefined

@@ -2,7 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
 import { assertCartInStock, type CartForInventory } from "../../sync/cart-inventory"
 import { isExpressSession } from "../../sync/express"
-import { PROVIDER_ID_PREFIX } from "../../providers/vipps/registration"
+import { isLiveVippsSession } from "../../providers/vipps/registration"
 
 type CompletionCart = CartForInventory & {
   payment_collection?: {
@@ -21,9 +21,7 @@ type CompletionCart = CartForInventory & {
  */
 completeCartWorkflow.hooks.validate(({ cart }) => {
   const completing = cart as CompletionCart
-  const sessions = (completing.payment_collection?.payment_sessions ?? []).filter(
-    (s) => s.provider_id.startsWith(PROVIDER_ID_PREFIX) && s.status !== "canceled" && s.status !== "error",
-  )
+  const sessions = (completing.payment_collection?.payment_sessions ?? []).filter(isLiveVippsSession)
   if (sessions.length === 0) return
   const express = sessions.find((s) => isExpressSession(s.data))
   if (express && !(express.data as { expressApproved?: unknown }).expressApproved) {

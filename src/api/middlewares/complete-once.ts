@@ -1,7 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { orderOfCart } from "../../providers/vipps/links"
-import { PROVIDER_ID_PREFIX } from "../../providers/vipps/registration"
+import { isLiveVippsSession } from "../../providers/vipps/registration"
 import { isVippsSessionData } from "../../providers/vipps/session-data"
 import { isExpressSession } from "../../sync/express"
 import { withReferenceLock } from "../../sync/lock"
@@ -15,34 +15,25 @@ import { completingCart } from "./completing-cart"
  * comes second finds the order — this route answers with it as Medusa's does, the sync acknowledges it
  * without reading Vipps MobilePay again. Any other cart, or when in doubt, goes on to Medusa's route.
  */
-export async function answerCompletedCart(
+export async function completeOnce(
   req: MedusaRequest,
   res: MedusaResponse,
   next: MedusaNextFunction,
 ): Promise<void> {
-  let cartId: string
-  let reference: string | undefined
-  try {
-    const fields = (req as { queryConfig?: { fields?: string[] } }).queryConfig?.fields
-    const cart = fields?.length ? await completingCart(req) : undefined
-    const session = cart?.payment_collection?.payment_sessions?.find(
-      (s) => s.provider_id.startsWith(PROVIDER_ID_PREFIX) && s.status !== "canceled" && s.status !== "error",
-    )
-    if (!cart || !session || !isVippsSessionData(session.data)) return next()
-    if (cart.completed_at) return await answerWithOrder(req, res, next, await orderOfCart(req.scope, cart.id))
-    // Express: the next middleware's sync fills the cart from the app and completes it under this lock.
-    if (isExpressSession(session.data)) return next()
-    cartId = cart.id
-    reference = session.data.reference
-  } catch {
-    return next()
+  const target = await vippsCartOf(req).catch(() => undefined)
+  if (!target) return next()
+  if (target.completedAt) {
+    const orderId = await orderOfCart(req.scope, target.cartId).catch(() => undefined)
+    return answerWithOrder(req, res, next, orderId)
   }
+  // Express: the next middleware's sync fills the cart from the app and completes it under the payment lock.
+  if (target.express) return next()
 
   let passedOn = false
   let ordered: string | undefined
   try {
-    ordered = await withReferenceLock(req.scope, reference, async () => {
-      const orderId = await orderOfCart(req.scope, cartId)
+    ordered = await withReferenceLock(req.scope, target.reference, async () => {
+      const orderId = await orderOfCart(req.scope, target.cartId)
       if (orderId) return orderId
       passedOn = true
       await untilAnswered(res, next)
@@ -54,6 +45,20 @@ export async function answerCompletedCart(
     return
   }
   if (!passedOn) await answerWithOrder(req, res, next, ordered)
+}
+
+/** The cart being completed, when a live Vipps MobilePay session pays for it (undefined: not ours). */
+async function vippsCartOf(req: MedusaRequest) {
+  const fields = (req as { queryConfig?: { fields?: string[] } }).queryConfig?.fields
+  const cart = fields?.length ? await completingCart(req) : undefined
+  const session = cart?.payment_collection?.payment_sessions?.find(isLiveVippsSession)
+  if (!cart || !session || !isVippsSessionData(session.data)) return undefined
+  return {
+    cartId: cart.id,
+    completedAt: cart.completed_at,
+    reference: session.data.reference,
+    express: isExpressSession(session.data),
+  }
 }
 
 /** Runs the rest of the route (profile filling, Medusa's completion) and resolves once it has answered. */
