@@ -134,12 +134,11 @@ medusaIntegrationTestRunner({
       expect(vipps(reference).events.filter((e) => e.name === "CANCELLED")).toHaveLength(1)
     })
 
-    it("2b. carts that sell out after approval, several at once: released, no order begun, no rollback left waiting", async () => {
-      const container = getContainer()
-      // Products of their own (inventory not yet managed, so the carts can be made).
-      const { result: products } = await createProductsWorkflow(container).run({
+    /** Carts of products of their own (stock not yet managed, so the carts can be made), each with a session. */
+    async function cartsToSellOut(labels: string[], amount: number) {
+      const { result: products } = await createProductsWorkflow(getContainer()).run({
         input: {
-          products: ["vase", "bowl", "jug"].map((label) => ({
+          products: labels.map((label) => ({
             title: `Product ${label}`,
             status: "published" as const,
             options: [{ title: "Size", values: ["One"] }],
@@ -149,36 +148,62 @@ medusaIntegrationTestRunner({
                 title: label,
                 options: { Size: "One" },
                 manage_inventory: false,
-                prices: [{ currency_code: "nok", amount: 80 }],
+                prices: [{ currency_code: "nok", amount }],
               },
             ],
           })),
         },
       })
+      return Promise.all(
+        products.map(async (product, i) => {
+          const variant = product.variants[0].id
+          const { data } = await api.post(
+            "/store/carts",
+            {
+              region_id: store.regions.nok.id,
+              sales_channel_id: store.salesChannelId,
+              email: `sold-out-${labels[i]}@example.com`,
+              items: [{ variant_id: variant, quantity: 1 }],
+            },
+            { headers: shop.headers },
+          )
+          const cartId = data.cart.id as string
+          const { session } = await shop.startPayment(cartId, "pp_vipps_vipps", { cart_id: cartId })
+          return { variant, cartId, reference: session.data.reference as string }
+        }),
+      )
+    }
+
+    /** Approved in the app (its webhook lost), then the item sells out: inventory managed, and there is none. */
+    async function approveThenSellOut(variant: string, reference: string) {
+      sim.current.control.dropWebhooks(1, { reference, event: "AUTHORIZED" })
+      sim.current.control.approve(reference)
+      await getContainer()
+        .resolve<IProductModuleService>(Modules.PRODUCT)
+        .updateProductVariants(variant, { manage_inventory: true })
+    }
+
+    /**
+     * Cart completions still running. Medusa's in-memory engine can lose the rollback of a completion that
+     * created its order and then failed to reserve: that execution would wait to compensate forever (and
+     * keep its order).
+     */
+    async function unfinishedCompletions() {
+      const engine = getContainer().resolve<IWorkflowEngineService>(Modules.WORKFLOW_ENGINE)
+      const unfinished = await engine.listWorkflowExecutions({
+        workflow_id: "complete-cart",
+        state: { $nin: ["not_started", "done", "reverted", "failed"] },
+      } as never)
+      return unfinished.map((e) => e.state)
+    }
+
+    it("2b. carts that sell out after approval, several at once: released, no order begun, no rollback left waiting", async () => {
+      const container = getContainer()
       const registration = findRegistration(container, "pp_vipps_vipps")!
-      const variantModule = container.resolve<IProductModuleService>(Modules.PRODUCT)
-      const checkouts: { variant: string; cartId: string; reference: string }[] = []
-      for (const [i, product] of products.entries()) {
-        const variant = product.variants[0].id
-        const { data } = await api.post(
-          "/store/carts",
-          {
-            region_id: store.regions.nok.id,
-            sales_channel_id: store.salesChannelId,
-            email: `sold-out-${i}@example.com`,
-            items: [{ variant_id: variant, quantity: 1 }],
-          },
-          { headers: shop.headers },
-        )
-        const cartId = data.cart.id as string
-        const { session } = await shop.startPayment(cartId, "pp_vipps_vipps", { cart_id: cartId })
-        checkouts.push({ variant, cartId, reference: session.data.reference as string })
-      }
+      const checkouts = await cartsToSellOut(["vase", "bowl", "jug"], 80)
       const outcomes = await Promise.all(
         checkouts.map(async ({ variant, cartId, reference }) => {
-          sim.current.control.dropWebhooks(1, { reference, event: "AUTHORIZED" })
-          sim.current.control.approve(reference)
-          await variantModule.updateProductVariants(variant, { manage_inventory: true })
+          await approveThenSellOut(variant, reference)
           const result = await syncVippsPayment(container, registration, reference)
           return { cartId, reference, outcome: result.outcome }
         }),
@@ -188,72 +213,21 @@ medusaIntegrationTestRunner({
         expect(vipps(reference).aggregate.cancelled).toBe(8000)
         expect(await orderOfCart(container, cartId)).toBeUndefined()
       }
-      // Medusa's in-memory engine can lose the rollback of a completion that created its order and then
-      // failed to reserve: that execution would wait to compensate forever (and keep its order).
-      const engine = container.resolve<IWorkflowEngineService>(Modules.WORKFLOW_ENGINE)
-      const unfinished = await engine.listWorkflowExecutions({
-        workflow_id: "complete-cart",
-        state: { $nin: ["not_started", "done", "reverted", "failed"] },
-      } as never)
-      expect(unfinished.map((e) => e.state)).toEqual([])
+      expect(await unfinishedCompletions()).toEqual([])
     })
 
     it("2c. the storefront's own completions of carts that sold out after approval begin no order either", async () => {
       const container = getContainer()
-      const { result: products } = await createProductsWorkflow(container).run({
-        input: {
-          products: ["cup", "plate", "bottle"].map((label) => ({
-            title: `Product ${label}`,
-            status: "published" as const,
-            options: [{ title: "Size", values: ["One"] }],
-            sales_channels: [{ id: store.salesChannelId }],
-            variants: [
-              {
-                title: label,
-                options: { Size: "One" },
-                manage_inventory: false,
-                prices: [{ currency_code: "nok", amount: 60 }],
-              },
-            ],
-          })),
-        },
-      })
-      const variantModule = container.resolve<IProductModuleService>(Modules.PRODUCT)
-      const checkouts = await Promise.all(
-        products.map(async (product, i) => {
-          const variant = product.variants[0].id
-          const { data } = await api.post(
-            "/store/carts",
-            {
-              region_id: store.regions.nok.id,
-              sales_channel_id: store.salesChannelId,
-              email: `sold-out-storefront-${i}@example.com`,
-              items: [{ variant_id: variant, quantity: 1 }],
-            },
-            { headers: shop.headers },
-          )
-          const cartId = data.cart.id as string
-          const { session } = await shop.startPayment(cartId, "pp_vipps_vipps", { cart_id: cartId })
-          const reference = session.data.reference as string
-          // The storefront's return page comes first: Medusa hears of the approval only from it.
-          sim.current.control.dropWebhooks(1, { reference, event: "AUTHORIZED" })
-          sim.current.control.approve(reference)
-          await variantModule.updateProductVariants(variant, { manage_inventory: true })
-          return { cartId, reference }
-        }),
-      )
+      const checkouts = await cartsToSellOut(["cup", "plate", "bottle"], 60)
+      // The storefront's return page comes first: Medusa hears of the approval only from it.
+      await Promise.all(checkouts.map(({ variant, reference }) => approveThenSellOut(variant, reference)))
       const completions = await Promise.all(checkouts.map(({ cartId }) => shop.complete(cartId)))
       for (const [i, completed] of completions.entries()) {
         expect(completed.data.type).not.toBe("order")
         expect(JSON.stringify(completed.data)).toMatch(/out of stock/)
         expect(await orderOfCart(container, checkouts[i].cartId)).toBeUndefined()
       }
-      const engine = container.resolve<IWorkflowEngineService>(Modules.WORKFLOW_ENGINE)
-      const unfinished = await engine.listWorkflowExecutions({
-        workflow_id: "complete-cart",
-        state: { $nin: ["not_started", "done", "reverted", "failed"] },
-      } as never)
-      expect(unfinished.map((e) => e.state)).toEqual([])
+      expect(await unfinishedCompletions()).toEqual([])
       // The next visit (the return page's read) releases the money Vipps MobilePay holds.
       const registration = findRegistration(container, "pp_vipps_vipps")!
       for (const { cartId, reference } of checkouts) {

@@ -23,8 +23,8 @@ completeCartWorkflow.hooks.validate(({ cart }) => {
   const completing = cart as CompletionCart
   const sessions = (completing.payment_collection?.payment_sessions ?? []).filter(isLiveVippsSession)
   if (sessions.length === 0) return
-  const express = sessions.find((s) => isExpressSession(s.data))
-  if (express && !(express.data as { expressApproved?: unknown }).expressApproved) {
+  const express = sessions.map((s) => s.data).find(isExpressSession)
+  if (express && !express.expressApproved) {
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,
       "The Vipps MobilePay Express payment is not approved with a shipping choice yet",

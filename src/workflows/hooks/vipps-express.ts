@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
 import { refreshPaymentCollectionForCartWorkflow } from "@medusajs/medusa/core-flows"
+import { isLiveVippsSession } from "../../providers/vipps/registration"
 import { EXPRESS_LOCK } from "../../sync/express"
 
 /**
@@ -34,9 +35,6 @@ async function collectionOf(container: MedusaContainer, cartId: string) {
   return { total: cart?.total, collection: cart?.payment_collection ?? undefined }
 }
 
-type SessionRow = NonNullable<CollectionRow["payment_sessions"]>[number]
-const isLive = (s: SessionRow) => s.status !== "canceled" && s.status !== "error"
-
 refreshPaymentCollectionForCartWorkflow.hooks.validate(async ({ cart }, { container }) => {
   const id = (cart as { id?: string } | undefined)?.id
   if (!id) return
@@ -45,7 +43,7 @@ refreshPaymentCollectionForCartWorkflow.hooks.validate(async ({ cart }, { contai
   // Only while the approved payment's session is live: once it is released (the order could not be made),
   // the cart is the shopper's again.
   const live = (collection?.payment_sessions ?? []).some(
-    (s) => isLive(s) && (s.data as { reference?: unknown } | undefined)?.reference === locked,
+    (s) => isLiveVippsSession(s) && (s.data as { reference?: unknown } | undefined)?.reference === locked,
   )
   if (!locked || !live) return
   if (
