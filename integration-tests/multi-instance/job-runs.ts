@@ -11,7 +11,7 @@ export const JOB_LOG_LINE = "Vipps MobilePay reconciliation:"
 export type JobRuns = {
   /** Sentinel GETs (one per run of the job) inside the window. */
   runs: number
-  /** Cron ticks inside the window. */
+  /** Cron ticks that can have produced the reads (from the tick before the first read). */
   ticks: number
   /** Most runs starting within one tick's window (a late run can spill into the next window). */
   maxPerTick: number
@@ -24,7 +24,10 @@ export type JobRuns = {
 /**
  * Reconciliation job accounting. Every run reads the sentinel once (it is the only pending payment
  * nobody else touches), so the simulator's request log holds one GET per run; the job's log line
- * tells which process ran it. Ticks are counted from the first run to `until`.
+ * tells which process ran it. A run reads the sentinel somewhere in its work, not at its start: on a
+ * loaded machine the first read seen may come from the run of the tick before (its read landing after the
+ * next tick began), so the ticks that can have produced the reads are counted from the tick before the first
+ * read's to `until`.
  */
 export function jobRuns(
   sim: RunningSimulator,
@@ -57,7 +60,7 @@ export function jobRuns(
   }
   return {
     runs: reads.length,
-    ticks: reads.length ? Math.floor(until / everyMs) - Math.floor(first / everyMs) + 1 : 0,
+    ticks: reads.length ? Math.floor(until / everyMs) - Math.floor(first / everyMs) + 2 : 0,
     maxPerTick: Math.max(0, ...perTick.values()),
     perProcess,
     authorizedOutcomes,
